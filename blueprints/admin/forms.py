@@ -1,0 +1,95 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from models import Studio
+from studio.extensions import db
+from studio.passwords import password_problem
+
+STAGE_LABELS = {
+    "preschool": _l("Preschool"), "primary": _l("Primary school"),
+    "junior": _l("Junior secondary"), "senior": _l("Senior secondary"),
+    "vocational": _l("Vocational"),
+}
+STATUS_LABELS = {
+    "preparing": _l("Being set up"), "active": _l("Running"),
+    "certified": _l("Certified"), "closed": _l("Closed"),
+}
+
+
+class StudioForm(FlaskForm):
+    name = StringField(_l("Studio name"), validators=[DataRequired(_l("Please enter the studio's name.")),
+                                                      Length(max=128)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(_l("Please enter the subject.")),
+                                                     Length(max=64)])
+    school_stage = SelectField(_l("School stage"), choices=list(STAGE_LABELS.items()))
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=128)])
+    cycle_start = DateField(_l("Cycle starts"), validators=[Optional()])
+    cycle_end = DateField(_l("Cycle ends"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
+    max_backbone = IntegerField(_l("Most backbone teachers"), default=10,
+                                validators=[DataRequired(), NumberRange(1, 30)])
+    min_new_teachers = IntegerField(_l("Fewest new teachers (below is a warning)"), default=50,
+                                    validators=[DataRequired(), NumberRange(0, 300)])
+    max_new_teachers = IntegerField(_l("Most new teachers"), default=100,
+                                    validators=[DataRequired(), NumberRange(1, 300)])
+    hours_target_new_teacher = IntegerField(_l("Study-hour target, new teachers"), default=50,
+                                            validators=[DataRequired(), NumberRange(1, 500)])
+    hours_target_backbone = IntegerField(_l("Study-hour target, backbone teachers"), default=60,
+                                         validators=[DataRequired(), NumberRange(1, 500)])
+
+    def __init__(self, *args, studio=None, **kwargs):
+        super().__init__(*args, obj=studio, **kwargs)
+        self.studio = studio
+
+    def validate_name(self, field):
+        other = db.session.execute(select(Studio.id).where(Studio.name == field.data.strip())).first()
+        if other and (self.studio is None or other[0] != self.studio.id):
+            raise ValidationError(_l("A studio with this name already exists."))
+
+    def validate_cycle_end(self, field):
+        if field.data and self.cycle_start.data and field.data <= self.cycle_start.data:
+            raise ValidationError(_l("The cycle must end after it starts."))
+
+    def validate_max_new_teachers(self, field):
+        if self.min_new_teachers.data is not None and field.data is not None \
+                and field.data < self.min_new_teachers.data:
+            raise ValidationError(_l("The most must not be below the fewest."))
+        if self.studio is not None and field.data is not None \
+                and field.data < self.studio.role_counts()["new_teacher"]:
+            raise ValidationError(_l("The studio already has more new teachers than this."))
+
+    def validate_max_backbone(self, field):
+        if self.studio is not None and field.data is not None \
+                and field.data < self.studio.role_counts()["backbone"]:
+            raise ValidationError(_l("The studio already has more backbone teachers than this."))
+
+
+class AppointMasterForm(FlaskForm):
+    username = StringField(_l("Username of the master teacher"),
+                           validators=[DataRequired(_l("Please enter a username.")), Length(max=64)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Member list (CSV or XLSX)"),
+                     validators=[FileRequired(_l("Please choose a CSV or XLSX file."))])
+    initial_password = PasswordField(_l("Initial password for new accounts"),
+                                     validators=[DataRequired(_l("Please set an initial password."))])
+
+    def validate_initial_password(self, field):
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class InitialPasswordForm(FlaskForm):
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(_l("Please set an initial password."))])
+
+    def validate_password(self, field):
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)

@@ -1,0 +1,183 @@
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from blueprints.admin import bp, operations
+from blueprints.admin.forms import (STAGE_LABELS, STATUS_LABELS, AppointMasterForm,
+                                    ImportForm, InitialPasswordForm, StudioForm)
+from blueprints.auth import operations as account_ops
+from blueprints.studios import operations as studio_ops
+from models import ImportBatch, Membership, Studio, User
+from models.audit import record
+from studio.errors import RuleError
+from studio.extensions import db
+from studio.security import admin_required, load_studio
+
+
+@bp.route("/")
+@admin_required
+def index():
+    """Every studio with its member counts (two queries whatever the number of studios)."""
+    studios = db.session.execute(select(Studio).order_by(Studio.created_at)).scalars().all()
+    counts = {}
+    for studio_id, role, n in db.session.execute(
+            select(Membership.studio_id, Membership.role, func.count())
+            .where(Membership.active.is_(True))
+            .group_by(Membership.studio_id, Membership.role)):
+        counts.setdefault(studio_id, {})[role] = n
+    return render_template("admin/index.html", studios=studios, counts=counts,
+                           stage_labels=STAGE_LABELS, status_labels=STATUS_LABELS)
+
+
+@bp.route("/studios/new", methods=["GET", "POST"])
+@admin_required
+def new_studio():
+    form = StudioForm()
+    if form.validate_on_submit():
+        studio = Studio()
+        form.populate_obj(studio)
+        studio.name = studio.name.strip()
+        db.session.add(studio)
+        db.session.flush()
+        record("studio_created", actor=current_user, studio=studio, target=studio)
+        db.session.commit()
+        flash(_("The studio has been created. Next, appoint its master teacher."), "success")
+        return redirect(url_for("admin.appoint_master", studio_id=studio.id))
+    return render_template("admin/studio_form.html", form=form, studio=None), \
+        (400 if request.method == "POST" else 200)
+
+
+@bp.route("/studios/<int:studio_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_studio(studio_id):
+    studio = load_studio(studio_id, "can_edit")
+    form = StudioForm(studio=studio)
+    if form.validate_on_submit():
+        form.populate_obj(studio)
+        record("studio_edited", actor=current_user, studio=studio, target=studio)
+        db.session.commit()
+        flash(_("The studio has been saved."), "success")
+        return redirect(url_for("admin.index"))
+    return render_template("admin/studio_form.html", form=form, studio=studio), \
+        (400 if request.method == "POST" else 200)
+
+
+@bp.route("/studios/<int:studio_id>/master", methods=["GET", "POST"])
+@admin_required
+def appoint_master(studio_id):
+    studio = load_studio(studio_id, "can_edit")
+    form = AppointMasterForm()
+    if form.validate_on_submit():
+        user = db.session.execute(
+            select(User).where(User.username == form.username.data.strip())).scalar_one_or_none()
+        if user is None:
+            form.username.errors.append(_("No account has this username. Import the master "
+                                          "with the member list, or check the spelling."))
+        else:
+            try:
+                studio_ops.appoint_master(studio, user, current_user)
+                db.session.commit()
+                flash(_("%(name)s is now the master of %(studio)s.", name=user.name,
+                        studio=studio.name), "success")
+                return redirect(url_for("admin.index"))
+            except RuleError as error:
+                db.session.rollback()
+                form.username.errors.append(str(error.message))
+    return render_template("admin/appoint_master.html", form=form, studio=studio,
+                           master=studio.master), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/studios/<int:studio_id>/import", methods=["GET", "POST"])
+@admin_required
+def import_members(studio_id):
+    studio = load_studio(studio_id, "can_import")
+    form = ImportForm()
+    rows, batch, error = None, None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows, batch = operations.preview_import(studio, upload.filename or "", upload.read(),
+                                                    form.initial_password.data, current_user)
+            db.session.commit()
+        except RuleError as problem:
+            db.session.rollback()
+            error = str(problem.message)
+    status = 400 if request.method == "POST" and batch is None else 200
+    return render_template("admin/import.html", form=form, studio=studio, rows=rows,
+                           batch=batch, error=error, counts=studio.role_counts(),
+                           role_labels=studio_ops.ROLE_LABELS), status
+
+
+@bp.route("/studios/<int:studio_id>/import/<int:batch_id>/confirm", methods=["POST"])
+@admin_required
+def confirm_import(studio_id, batch_id):
+    studio = load_studio(studio_id, "can_import")
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.studio_id != studio.id:
+        abort(404)
+    try:
+        count = operations.apply_import(batch, current_user)
+        db.session.commit()
+    except RuleError as error:
+        db.session.rollback()
+        abort(409, description=str(error.message))
+    flash(_("%(n)s members have been imported.", n=count), "success")
+    return redirect(url_for("studios.roster", studio_id=studio.id))
+
+
+@bp.route("/import-template.csv")
+@admin_required
+def import_template():
+    return Response("\ufeff" + operations.TEMPLATE_CSV, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=members-template.csv"})
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    query = (request.args.get("q") or "").strip()
+    stmt = select(User).order_by(User.username).limit(50)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.name.ilike(like),
+                              User.school.ilike(like)))
+    found = db.session.execute(stmt).scalars().all()
+    return render_template("admin/users.html", users=found, query=query,
+                           password_form=InitialPasswordForm())
+
+
+def _user_or_404(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_required
+def set_initial_password(user_id):
+    user = _user_or_404(user_id)
+    form = InitialPasswordForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.password.errors), _("Please set an initial password."))
+        abort(400, description=str(message))
+    account_ops.set_initial_password(user, form.password.data, current_user)
+    db.session.commit()
+    flash(_("A new initial password is set for %(name)s; they must change it at their next "
+            "login.", name=user.name), "success")
+    return redirect(url_for("admin.users", q=user.username))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def toggle_active(user_id):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        abort(409, description=_("You cannot deactivate your own account."))
+    account_ops.set_active(user, not user.active, current_user)
+    db.session.commit()
+    flash(_("%(name)s can log in again.", name=user.name) if user.active
+          else _("%(name)s has been deactivated and logged out everywhere.", name=user.name),
+          "success")
+    return redirect(url_for("admin.users", q=user.username))

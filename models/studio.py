@@ -1,0 +1,187 @@
+"""Studios (名师网络工作室), their members and mentor groups (师带徒)."""
+from sqlalchemy import func, select
+
+from models.base import utcnow
+from models.user import User
+from studio.extensions import db
+
+ROLES = ("master", "backbone", "new_teacher")
+STATUSES = ("preparing", "active", "certified", "closed")
+SCHOOL_STAGES = ("primary", "junior", "senior", "vocational", "preschool")
+
+
+class Studio(db.Model):
+    __tablename__ = "studios"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(128), nullable=False, unique=True)
+    subject = db.Column(db.String(64), nullable=False)
+    school_stage = db.Column(db.String(16), nullable=False)
+    region = db.Column(db.String(128), nullable=False, default="")
+    cycle_start = db.Column(db.Date, nullable=True)
+    cycle_end = db.Column(db.Date, nullable=True)
+    status = db.Column(db.String(16), nullable=False, default="preparing")
+    max_backbone = db.Column(db.Integer, nullable=False, default=10)
+    min_new_teachers = db.Column(db.Integer, nullable=False, default=50)
+    max_new_teachers = db.Column(db.Integer, nullable=False, default=100)
+    hours_target_new_teacher = db.Column(db.Integer, nullable=False, default=50)
+    hours_target_backbone = db.Column(db.Integer, nullable=False, default=60)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    def __repr__(self):
+        return f"<Studio {self.name}>"
+
+    # --- authorization: the one place each rule lives -------------------------------------
+    def _role(self, user):
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return user.role_in(self)
+
+    def can_view(self, user):
+        """Members see their studio; the platform admin sees every studio."""
+        return bool(getattr(user, "is_authenticated", False)) and (
+            user.is_admin or self._role(user) is not None
+        )
+
+    def can_manage_members(self, user):
+        """The master runs membership and mentor groups; the admin may step in."""
+        return self.can_view(user) and (user.is_admin or self._role(user) == "master")
+
+    def can_edit(self, user):
+        """Studio settings (name, cycle, limits, status) and appointing the master."""
+        return bool(getattr(user, "is_authenticated", False)) and user.is_admin
+
+    def can_import(self, user):
+        return self.can_edit(user)
+
+    def can_see_contacts(self, user, member=None):
+        """Phone and e-mail: managers, and a mentor for their own mentees."""
+        if self.can_manage_members(user):
+            return True
+        return member is not None and self.mentor_of(member) == user
+
+    # --- figures ---------------------------------------------------------------------------
+    def role_counts(self):
+        rows = db.session.execute(
+            select(Membership.role, func.count())
+            .where(Membership.studio_id == self.id, Membership.active.is_(True))
+            .group_by(Membership.role)
+        ).all()
+        counts = {role: 0 for role in ROLES}
+        counts.update({role: n for role, n in rows})
+        return counts
+
+    def limit_for(self, role):
+        return {"master": 1, "backbone": self.max_backbone, "new_teacher": self.max_new_teachers}[role]
+
+    @property
+    def master(self):
+        return db.session.execute(
+            select(User).join(Membership, Membership.user_id == User.id).where(
+                Membership.studio_id == self.id, Membership.role == "master",
+                Membership.active.is_(True),
+            )
+        ).scalar_one_or_none()
+
+    def current_group_member(self, user):
+        return db.session.execute(
+            select(MentorGroupMember).join(MentorGroup).where(
+                MentorGroup.studio_id == self.id,
+                MentorGroupMember.mentee_id == user.id,
+                MentorGroupMember.ended_at.is_(None),
+            )
+        ).scalar_one_or_none()
+
+    def mentor_of(self, user):
+        link = self.current_group_member(user)
+        return link.group.mentor if link else None
+
+    def group_of_mentor(self, user):
+        return db.session.execute(
+            select(MentorGroup).where(MentorGroup.studio_id == self.id, MentorGroup.mentor_id == user.id)
+        ).scalar_one_or_none()
+
+    def mentees_of(self, user):
+        group = self.group_of_mentor(user)
+        return group.current_mentees() if group else []
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (db.UniqueConstraint("studio_id", "user_id", name="uq_membership_studio_user"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    role = db.Column(db.String(16), nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    joined_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    left_at = db.Column(db.DateTime, nullable=True)
+
+    studio = db.relationship("Studio", lazy="joined")
+    user = db.relationship("User", back_populates="memberships")
+
+
+class MentorGroup(db.Model):
+    """One backbone mentor and the new teachers they lead (师带徒)."""
+    __tablename__ = "mentor_groups"
+    __table_args__ = (db.UniqueConstraint("studio_id", "mentor_id", name="uq_mentor_group_studio_mentor"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
+    mentor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    studio = db.relationship("Studio")
+    mentor = db.relationship("User", lazy="joined")
+    links = db.relationship("MentorGroupMember", back_populates="group", lazy="select",
+                            order_by="MentorGroupMember.started_at")
+
+    def current_mentees(self):
+        return [link.mentee for link in self.links if link.ended_at is None]
+
+
+class MentorGroupMember(db.Model):
+    """A new teacher's time in a mentor group. A change ends one row and starts another,
+    so the history of who mentored whom is kept."""
+    __tablename__ = "mentor_group_members"
+
+    id = db.Column(db.Integer, primary_key=True)
+    group_id = db.Column(db.Integer, db.ForeignKey("mentor_groups.id"), nullable=False, index=True)
+    mentee_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    ended_at = db.Column(db.DateTime, nullable=True)
+    changed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    reason = db.Column(db.String(255), nullable=False, default="")
+
+    group = db.relationship("MentorGroup", back_populates="links", lazy="joined")
+    mentee = db.relationship("User", foreign_keys=[mentee_id], lazy="joined")
+    changed_by = db.relationship("User", foreign_keys=[changed_by_id])
+
+
+class Roster:
+    """The studio's members grouped by mentor, loaded with a fixed number of queries."""
+
+    def __init__(self, studio):
+        memberships = db.session.execute(
+            select(Membership).join(User, Membership.user_id == User.id)
+            .where(Membership.studio_id == studio.id, Membership.active.is_(True))
+            .options(db.joinedload(Membership.user)).order_by(User.username)
+        ).scalars().all()
+        links = db.session.execute(
+            select(MentorGroupMember).join(MentorGroup)
+            .where(MentorGroup.studio_id == studio.id, MentorGroupMember.ended_at.is_(None))
+        ).scalars().all()
+        mentor_of = {link.mentee_id: link.group.mentor_id for link in links}
+        self.master = next((m.user for m in memberships if m.role == "master"), None)
+        self.backbones = [m.user for m in memberships if m.role == "backbone"]
+        self.new_teachers = [m.user for m in memberships if m.role == "new_teacher"]
+        self.groups = [(mentor, [u for u in self.new_teachers if mentor_of.get(u.id) == mentor.id])
+                       for mentor in self.backbones]
+        self.unassigned = [u for u in self.new_teachers if u.id not in mentor_of]
+        self.mentor_id_of = mentor_of
+        self.role_of = {m.user_id: m.role for m in memberships}
+
+    @property
+    def size(self):
+        return len(self.role_of)

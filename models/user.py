@@ -1,0 +1,77 @@
+"""Accounts: people who log in. Studio roles live in ``Membership``."""
+import secrets
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.base import utcnow
+from studio.extensions import db
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, unique=True, index=True)
+    name = db.Column(db.String(64), nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    school = db.Column(db.String(128), nullable=False, default="")
+    subject = db.Column(db.String(64), nullable=False, default="")
+    phone = db.Column(db.String(32), nullable=False, default="")
+    email = db.Column(db.String(128), nullable=False, default="")
+    is_admin = db.Column(db.Boolean, nullable=False, default=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    must_change_password = db.Column(db.Boolean, nullable=False, default=False)
+    is_demo = db.Column(db.Boolean, nullable=False, default=False)
+    locale = db.Column(db.String(8), nullable=True)
+    # Flask-Login's alternative id: changes on logout, password change and deactivation, so
+    # every copy of an old session cookie stops working at once.
+    session_token = db.Column(db.String(64), nullable=False, unique=True, default=new_session_token)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_login_at = db.Column(db.DateTime, nullable=True)
+
+    memberships = db.relationship(
+        "Membership", back_populates="user", lazy="selectin",
+        primaryjoin="and_(User.id == Membership.user_id, Membership.active.is_(True))",
+        viewonly=True,
+    )
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+    # Flask-Login
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def rotate_session_token(self):
+        self.session_token = new_session_token()
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    # Studio roles
+    def membership_in(self, studio):
+        studio_id = studio if isinstance(studio, int) else studio.id
+        for membership in self.memberships:
+            if membership.studio_id == studio_id:
+                return membership
+        return None
+
+    def role_in(self, studio):
+        membership = self.membership_in(studio)
+        return membership.role if membership else None
+
+    @property
+    def studios(self):
+        return [m.studio for m in self.memberships]

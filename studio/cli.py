@@ -1,0 +1,71 @@
+"""Flask commands: ``flask --app wsgi seed-demo``, ``create-admin``, ``import-members``."""
+import getpass
+
+import click
+from sqlalchemy import select
+
+from studio.extensions import db
+
+
+def register(app):
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo studios (idempotent) and print the demo logins."""
+        from studio.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+        created = seed_demo()
+        click.echo("Demo data: " + (", ".join(created) + " created" if created else "already loaded"))
+        click.echo(f"Demo logins (password {DEMO_PASSWORD} for every account):")
+        for username, who in DEMO_LOGINS:
+            click.echo(f"  {username:<28} {who}")
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--name", default="项目办管理员")
+    def create_admin(username, name):
+        """Create a platform admin (asks for the password)."""
+        from models import User
+        from studio.passwords import password_problem
+
+        if db.session.execute(select(User).where(User.username == username)).first():
+            raise click.ClickException(f"{username} exists already")
+        password = getpass.getpass("Password: ")
+        problem = password_problem(password, username)
+        if problem:
+            raise click.ClickException(str(problem))
+        user = User(username=username, name=name, is_admin=True)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"admin {username} created")
+
+    @app.cli.command("import-members")
+    @click.argument("studio_name")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--initial-password", prompt=True, hide_input=True)
+    def import_members(studio_name, path, initial_password):
+        """Import members from a CSV or XLSX file into a studio, all or nothing."""
+        from blueprints.admin.operations import apply_import, preview_import
+        from models import Studio, User
+        from studio.errors import RuleError
+
+        studio = db.session.execute(select(Studio).where(Studio.name == studio_name)).scalar_one_or_none()
+        if studio is None:
+            raise click.ClickException(f"no studio named {studio_name}")
+        admin = db.session.execute(select(User).where(User.is_admin.is_(True))).scalars().first()
+        with open(path, "rb") as handle:
+            data = handle.read()
+        try:
+            rows, batch = preview_import(studio, path, data, initial_password, admin)
+            if batch is None:
+                for row in rows:
+                    for problem in row["problems"]:
+                        click.echo(f"line {row['line']}: {problem}", err=True)
+                raise click.ClickException("nothing imported")
+            db.session.flush()
+            count = apply_import(batch, admin)
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error.message))
+        click.echo(f"{count} members imported")

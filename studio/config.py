@@ -1,0 +1,63 @@
+"""Configuration from environment variables.
+
+Every setting a deployment changes comes from the environment; nothing secret is in code.
+"""
+import os
+
+BASE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
+INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None: create_app keeps one in instance/
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "mentor_studio.db")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", os.path.join(INSTANCE_DIR, "uploads"))
+    # Streamed uploads (lesson-case videos) are checked against this, in bytes.
+    MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 2 * 1024 ** 3)
+    # Ordinary forms (CSV/XLSX imports included) are refused above this size.
+    MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 10 * 1024 * 1024)
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "studio", "translations")
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_NAME = "mentor_studio_session"
+    REMEMBER_COOKIE_DURATION = 0
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: a long form is not lost
+
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "120 per minute")
+
+    # Origins allowed for Socket.IO connections besides the page's own host.
+    SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o]
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+
+    @classmethod
+    def ratelimit_storage(cls, redis_url):
+        return redis_url if redis_url else "memory://"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+    MAX_UPLOAD_BYTES = 4 * 1024 * 1024
