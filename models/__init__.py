@@ -1,9 +1,18 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 from models.audit import AuditLog
+from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
+from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
+from models.hours import HourEntry
 from models.imports import ImportBatch
+from models.notification import Notification
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
+from models.task import Assignment, Task
+from models.thread import Post, Thread, ThreadRead
 from models.user import User
 
 __all__ = [
-    "AuditLog", "ImportBatch", "MentorGroup", "MentorGroupMember", "Membership", "Studio", "User",
+    "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
+    "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
+    "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "Review",
+    "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

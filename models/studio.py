@@ -60,6 +60,24 @@ class Studio(db.Model):
             return True
         return member is not None and self.mentor_of(member) == user
 
+    def can_set_tasks(self, user):
+        return self._role(user) in ("master", "backbone")
+
+    def can_moderate(self, user):
+        """Master and backbone teachers moderate threads and the live room."""
+        return self._role(user) in ("master", "backbone")
+
+    def can_adjust_hours(self, user):
+        return self._role(user) == "master"
+
+    def can_follow(self, user, member):
+        """A member's tasks, hours and required work: themselves, the master, the admin and
+        their mentor."""
+        if not self.can_view(user):
+            return False
+        return (user.id == member.id or user.is_admin or self._role(user) == "master"
+                or self.mentor_of(member) == user)
+
     # --- figures ---------------------------------------------------------------------------
     def role_counts(self):
         rows = db.session.execute(
@@ -180,6 +198,8 @@ class Roster:
                        for mentor in self.backbones]
         self.unassigned = [u for u in self.new_teachers if u.id not in mentor_of]
         self.mentor_id_of = mentor_of
+        self.group_rows = db.session.execute(
+            select(MentorGroup).where(MentorGroup.studio_id == studio.id)).scalars().all()
         self.role_of = {m.user_id: m.role for m in memberships}
 
     @property

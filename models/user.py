@@ -35,7 +35,7 @@ class User(UserMixin, db.Model):
     last_login_at = db.Column(db.DateTime, nullable=True)
 
     memberships = db.relationship(
-        "Membership", back_populates="user", lazy="selectin",
+        "Membership", back_populates="user", lazy="select",
         primaryjoin="and_(User.id == Membership.user_id, Membership.active.is_(True))",
         viewonly=True,
     )

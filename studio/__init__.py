@@ -20,6 +20,8 @@ def create_app(config_class=Config):
         static_folder=os.path.join(BASE_DIR, "static"),
     )
     app.config.from_object(config_class)
+    from studio.storage import StreamingRequest
+    app.request_class = StreamingRequest
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
@@ -32,9 +34,14 @@ def create_app(config_class=Config):
     migrate.init_app(app, db, directory=os.path.join(BASE_DIR, "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    from studio.storage import allow_large_uploads
+    app.before_request(allow_large_uploads)  # must run before CSRF reads the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
     limiter.init_app(app)
+    import blueprints.chat.events  # noqa: F401  (handlers must exist before init_app binds them)
+    # SocketIO keeps options between init_app calls: forget an earlier app's queue manager.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -42,6 +49,8 @@ def create_app(config_class=Config):
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"] or None,
         manage_session=False,
     )
+    from studio import realtime
+    realtime.init_app(app)
     configure_login()
     register_blueprints(app)
     register_hooks(app)
@@ -64,8 +73,10 @@ def persistent_secret_key(instance_path):
 
 
 def select_locale():
-    from flask import current_app
+    from flask import current_app, has_request_context
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -92,9 +103,19 @@ def register_blueprints(app):
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.main import bp as main_bp
+    from blueprints.cases import bp as cases_bp
+    from blueprints.chat import bp as chat_bp
+    from blueprints.threads import bp as threads_bp
+    from blueprints.notifications import bp as notifications_bp
     from blueprints.studios import bp as studios_bp
+    from blueprints.tasks import bp as tasks_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(tasks_bp, url_prefix="/studios")
+    app.register_blueprint(cases_bp, url_prefix="/studios")
+    app.register_blueprint(threads_bp, url_prefix="/studios")
+    app.register_blueprint(chat_bp, url_prefix="/studios")
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -108,7 +129,10 @@ def register_hooks(app):
 
     @app.context_processor
     def inject_globals():
+        from blueprints.notifications.operations import unread_count
         return {
+            "unread_notifications": (unread_count(current_user)
+                                     if current_user.is_authenticated else 0),
             "languages": app.config["LANGUAGES"],
             "current_locale": str(select_locale()),
             "current_studio": g.get("studio"),
@@ -140,7 +164,9 @@ def register_error_pages(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        limit = app.config["MAX_FORM_BYTES"] // (1024 * 1024)
+        if error.description != type(error).description:
+            return render_error(413, error.description)
+        limit = (request.max_content_length or app.config["MAX_FORM_BYTES"]) // (1024 * 1024)
         return render_error(413, _l("The upload is larger than the allowed %(mb)s MB.", mb=limit))
 
     @app.errorhandler(429)

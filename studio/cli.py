@@ -2,6 +2,8 @@
 import getpass
 
 import click
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from studio.extensions import db
@@ -48,24 +50,32 @@ def register(app):
         from blueprints.admin.operations import apply_import, preview_import
         from models import Studio, User
         from studio.errors import RuleError
+        from studio.passwords import password_problem
 
         studio = db.session.execute(select(Studio).where(Studio.name == studio_name)).scalar_one_or_none()
         if studio is None:
             raise click.ClickException(f"no studio named {studio_name}")
         admin = db.session.execute(select(User).where(User.is_admin.is_(True))).scalars().first()
+        if admin is None:
+            raise click.ClickException("no admin account yet: run create-admin first")
         with open(path, "rb") as handle:
             data = handle.read()
-        try:
-            rows, batch = preview_import(studio, path, data, initial_password, admin)
-            if batch is None:
-                for row in rows:
-                    for problem in row["problems"]:
-                        click.echo(f"line {row['line']}: {problem}", err=True)
-                raise click.ClickException("nothing imported")
-            db.session.flush()
-            count = apply_import(batch, admin)
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error.message))
+        # No request here, so no session to choose a language from: use the default one.
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            problem = password_problem(initial_password)
+            if problem:
+                raise click.ClickException(str(problem))
+            try:
+                rows, batch = preview_import(studio, path, data, initial_password, admin)
+                if batch is None:
+                    for row in rows:
+                        for problem in row["problems"]:
+                            click.echo(f"line {row['line']}: {problem}", err=True)
+                    raise click.ClickException("nothing imported")
+                db.session.flush()
+                count = apply_import(batch, admin)
+                db.session.commit()
+            except RuleError as error:
+                db.session.rollback()
+                raise click.ClickException(str(error.message))
         click.echo(f"{count} members imported")

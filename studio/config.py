@@ -23,6 +23,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", os.path.join(INSTANCE_DIR, "uploads"))
     # Streamed uploads (lesson-case videos) are checked against this, in bytes.
     MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 2 * 1024 ** 3)
+    # Behind nginx: serve stored files with X-Accel-Redirect to this internal location.
+    X_ACCEL_PREFIX = os.environ.get("X_ACCEL_PREFIX") or None
     # Ordinary forms (CSV/XLSX imports included) are refused above this size.
     MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 10 * 1024 * 1024)
 
@@ -48,6 +50,8 @@ class Config:
     # Origins allowed for Socket.IO connections besides the page's own host.
     SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o]
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Live discussion: messages per member (moving window, shared through Redis if set).
+    CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds")
 
     @classmethod
     def ratelimit_storage(cls, redis_url):
@@ -56,6 +60,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # Unit tests use the in-process Socket.IO and memory rate limits; the tests under
+    # tests/services and the live tests build apps with REDIS_URL themselves.
+    REDIS_URL = None
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

@@ -1,7 +1,10 @@
 """The demo studio loaded by ``flask seed-demo``: realistic Chinese names and schools,
 deterministic so every newcomer sees the same studio."""
+import hashlib
+import os
 import random
-from datetime import date
+import shutil
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -82,6 +85,10 @@ def seed_demo():
                       password_hash, rng, SCHOOLS_YW, "yw_", backbones=2, per_mentor=3)
     if made:
         created.append("小学语文名师网络工作室")
+    db.session.flush()
+    math = db.session.execute(select(Studio).where(Studio.name == "初中数学名师网络工作室")).scalar_one()
+    if seed_core_loop(math):
+        created.append("tasks and lesson cases")
     db.session.commit()
     return created
 
@@ -93,3 +100,126 @@ DEMO_LOGINS = [
     ("teacher001 … teacher080", "新入职教师 / new teachers"),
     ("yw_master, yw_teacher001", "另一个工作室 / a second, smaller studio"),
 ]
+
+
+# --- the core loop: tasks, hours, lesson cases in every state ------------------------------
+DEMO_VIDEO = os.path.join(os.path.dirname(__file__), "demo_assets", "classroom-demo.webm")
+
+REFLECTION = """本节课以“行程问题”为载体，引导学生用一元一次方程解决实际问题。
+
+**成功之处**：学生能借助线段图分析相遇问题中的等量关系。
+
+**不足之处**：追及问题的讲解时间偏紧，部分学生列方程时仍有困难。下次将增加小组合作的时间。"""
+DESIGN = """## 教学目标
+1. 能借助线段图分析行程问题中的等量关系；
+2. 会列一元一次方程解决相遇、追及问题。
+
+## 学情分析
+七年级学生已掌握一元一次方程的解法，但从实际问题中抽象等量关系的能力较弱。
+
+## 教学过程
+- 情境引入（5分钟）
+- 例题探究（15分钟）
+- 小组合作（12分钟）
+- 课堂小结与作业（8分钟）"""
+
+
+def demo_video(user):
+    """The bundled one-minute classroom clip, stored like any upload (by its hash)."""
+    from flask import current_app
+
+    from models.case import StoredFile
+    with open(DEMO_VIDEO, "rb") as handle:
+        data = handle.read()
+    sha = hashlib.sha256(data).hexdigest()
+    stored = StoredFile(sha256=sha, size=len(data), mimetype="video/webm", uploaded_by_id=user.id,
+                        original_name="七年级数学-行程问题-课堂实录.webm")
+    path = os.path.join(current_app.config["UPLOAD_DIR"], stored.relative_path)
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        shutil.copyfile(DEMO_VIDEO, path)
+    db.session.add(stored)
+    return stored
+
+
+def _user(username):
+    return db.session.execute(select(User).where(User.username == username)).scalar_one()
+
+
+def seed_core_loop(studio):
+    """Tasks with hours and lesson cases in every state, once per studio."""
+    from blueprints.cases import operations as cases
+    from blueprints.tasks import operations as tasks
+    from models.task import Task
+
+    if db.session.execute(select(Task.id).where(Task.studio_id == studio.id)).first():
+        return False
+    today = date.today()
+    master, mentor = _user("master"), _user("backbone01")
+    plan = tasks.assign_task(studio, master, dict(
+        title="制定个人三年成长规划", description="结合《新入职教师培训指南》，写出三年成长目标与措施。",
+        focus="other", deliverable="growth_plan", hours=4, audience="studio", audience_value="",
+        opens_on=today, due_on=today + timedelta(days=14)))
+    lesson = tasks.assign_task(studio, master, dict(
+        title="提交一份规范课教学课例", description="包括**教学设计**、**课堂教学实录**和**教学反思**三部分。",
+        focus="lesson_design", deliverable="lesson_case", hours=10, audience="role",
+        audience_value="new_teacher", opens_on=today, due_on=today + timedelta(days=30)))
+    reading = tasks.assign_task(studio, mentor, dict(
+        title="阅读《给教师的建议》并撰写读书笔记", description="每人不少于1500字。",
+        focus="reflection", deliverable="reading_notes", hours=3, audience="group",
+        audience_value=str(studio.group_of_mentor(mentor).id), opens_on=today,
+        due_on=today + timedelta(days=7)))
+    db.session.flush()
+    reading.opens_on, reading.due_on = today - timedelta(days=21), today - timedelta(days=3)
+    for assignment in plan.assignments[:30]:
+        tasks.submit_assignment(assignment, assignment.user, "三年目标：站稳讲台、形成风格……")
+        if assignment.user.username < "teacher020":
+            tasks.complete_assignment(assignment, master, "规划清晰，措施具体。")
+    for assignment in reading.assignments[:4]:
+        tasks.submit_assignment(assignment, assignment.user, "读书笔记：苏霍姆林斯基谈……")
+    tasks.adjust_hours(studio, _user("teacher010"), 2, "参加市级教研活动（线下），补登学时", master)
+
+    video = demo_video(mentor)
+    db.session.flush()
+    by_user = {a.user.username: a for a in lesson.assignments}
+    plan_states = ["draft", "submitted", "in_review", "changes_requested", "resubmitted",
+                   "approved", "recommended"]
+    for number, state in enumerate(plan_states, start=1):
+        author = _user(f"teacher{number:03d}")
+        case = cases.create_case(studio, author, dict(
+            kind="standard", title=f"一元一次方程的应用——行程问题（{author.name}）", subject="数学",
+            grade="七年级", topic="行程问题"), by_user[author.username])
+        cases.update_parts(case, author, {}, DESIGN, REFLECTION, None, video)
+        if state == "draft":
+            continue
+        cases.submit_case(case, author)
+        if state == "submitted":
+            continue
+        cases.open_for_review(case, mentor)
+        cases.add_video_comment(case, mentor, 12.0, "teaching_delivery", "strength",
+                                "情境引入自然，学生兴趣被调动起来了。")
+        cases.add_video_comment(case, mentor, 31.5, "lesson_design", "suggestion",
+                                "这里可以先让学生画线段图，再列方程。")
+        if state == "in_review":
+            continue
+        rubric = {"learner_analysis_score": 4, "learner_analysis_comment": "学情把握准确。",
+                  "lesson_design_score": 3, "lesson_design_comment": "追及问题的设计可再细化。",
+                  "teaching_delivery_score": 4, "teaching_delivery_comment": "节奏较好。",
+                  "reflection_score": 4, "reflection_comment": "反思具体。"}
+        cases.review_case(case, mentor, rubric, "请补充追及问题的分层练习，再提交。", "request_changes")
+        if state == "changes_requested":
+            continue
+        cases.update_parts(case, author, {}, DESIGN + "\n\n## 分层练习\n- A组：……\n- B组：……",
+                           None, None, None)
+        cases.submit_case(case, author, "已补充分层练习。")
+        if state == "resubmitted":
+            continue
+        rubric.update(lesson_design_score=5, lesson_design_comment="分层练习设计合理。")
+        cases.review_case(case, mentor, rubric, "修改到位，同意通过。", "approve")
+        if state == "recommended":
+            cases.recommend_case(case, master, "设计完整、反思深入，推荐为优秀课例。")
+    excellent = cases.create_case(studio, mentor, dict(
+        kind="excellent", title="函数的概念（优秀课例）", subject="数学", grade="八年级", topic="函数"))
+    cases.update_parts(excellent, mentor, {}, DESIGN, REFLECTION, None, video)
+    cases.submit_case(excellent, mentor)
+    return True

@@ -19,6 +19,9 @@ MANAGERS_POST_EMPTY = E(LOGIN, 400, 400, 403, 403, 403)
 ADMIN_ONLY = E(LOGIN, 200, 403, 403, 403, 403)
 ADMIN_POST_EMPTY = E(LOGIN, 400, 403, 403, 403, 403)
 EVERYONE_LOGGED_IN = E(LOGIN, 200, 200, 200, 200, 200)
+MEMBERS_ONLY = E(LOGIN, 403, 200, 200, 200, 403)
+SETTERS = E(LOGIN, 403, 200, 200, 403, 403)
+SETTERS_POST_EMPTY = E(LOGIN, 403, 400, 400, 403, 403)
 
 # (rule, method): (form data or None, expected statuses)
 MATRIX = {
@@ -57,6 +60,65 @@ MATRIX = {
     ("/admin/users", "GET"): (None, ADMIN_ONLY),
     ("/admin/users/<int:user_id>/password", "POST"): ({}, ADMIN_POST_EMPTY),
     ("/admin/users/<int:user_id>/active", "POST"): ({}, E(LOGIN, 302, 403, 403, 403, 403)),
+
+    # Tasks and study hours (the task is set by the master for backbone and new teacher)
+    ("/studios/<int:studio_id>/tasks", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/tasks/new", "GET"): (None, SETTERS),
+    ("/studios/<int:studio_id>/tasks/new", "POST"): ({}, SETTERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/tasks/<int:task_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/tasks/<int:task_id>/submit", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    ("/studios/<int:studio_id>/tasks/<int:task_id>/assignments/<int:assignment_id>/decide", "POST"):
+        ({}, E(LOGIN, 400, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/hours", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/hours/<int:user_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/hours/adjust", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+
+    # Lesson cases: the case is the new teacher's, submitted to the backbone (their mentor);
+    # ``draft_case_id`` is a draft of the new teacher's, seen by its author alone.
+    ("/studios/<int:studio_id>/cases", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/cases/new", "GET"): (None, E(LOGIN, 403, 200, 200, 200, 403)),
+    ("/studios/<int:studio_id>/cases/new", "POST"): ({}, E(LOGIN, 403, 400, 400, 400, 403)),
+    ("/studios/<int:studio_id>/cases/<int:case_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/edit", "GET"):
+        (None, E(LOGIN, 403, 403, 403, 200, 403), {"case_id": "draft_case_id"}),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/edit", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 400, 403), {"case_id": "draft_case_id"}),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/submit", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 409, 403), {"case_id": "empty_draft_id"}),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/review", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 403, 403)),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/recommend", "POST"):
+        ({}, E(LOGIN, 403, 409, 403, 403, 403)),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/comments", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    ("/studios/<int:studio_id>/cases/<int:case_id>/files/<int:file_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/progress", "GET"): (None, ALL_MEMBERS),
+
+    # Reflection threads: a studio thread started by the new teacher (``post_id`` is theirs)
+    ("/studios/<int:studio_id>/threads", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/threads/new", "GET"): (None, MEMBERS_ONLY),
+    ("/studios/<int:studio_id>/threads/new", "POST"): ({}, E(LOGIN, 403, 400, 400, 400, 403)),
+    ("/studios/<int:studio_id>/threads/about/<subject_type>/<int:subject_id>", "GET"):
+        (None, E(LOGIN, 302, 302, 302, 302, 403)),
+    ("/studios/<int:studio_id>/threads/<int:thread_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/threads/<int:thread_id>/reply", "POST"):
+        ({}, E(LOGIN, 403, 400, 400, 400, 403)),
+    ("/studios/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit", "GET"):
+        (None, E(LOGIN, 403, 403, 403, 200, 403)),
+    ("/studios/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit", "POST"):
+        ({"body": ""}, E(LOGIN, 403, 403, 403, 400, 403)),
+    ("/studios/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/delete", "POST"):
+        ({}, E(LOGIN, 403, 400, 400, 302, 403)),
+
+    # Live discussion
+    ("/studios/<int:studio_id>/live", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/seminars", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/seminars", "POST"): ({}, E(LOGIN, 403, 400, 400, 403, 403)),
+    ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"): (None, ALL_MEMBERS),
+
+    ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
+    ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
 }
 
 # Rules that are not pages of the application.
@@ -65,5 +127,29 @@ NOT_PAGES = {"/static/<path:filename>"}
 
 def url_values(cast):
     """Values for URL parameters: the cast's studio, its new teacher, a batch that does not
-    exist (authorization is checked before the lookup)."""
-    return {"studio_id": cast.studio.id, "user_id": cast.new_teacher.id, "batch_id": 999999}
+    exist (authorization is checked before the lookup), a task and lesson cases."""
+    from studio.extensions import db
+    from tests.factories import make_case, make_task
+
+    task = make_task(cast.studio, cast.master, [cast.backbone, cast.new_teacher])
+    case = make_case(cast.studio, cast.new_teacher, state="submitted", reviewer=cast.backbone)
+    draft = make_case(cast.studio, cast.new_teacher, state="draft", title="草稿")
+    empty = make_case(cast.studio, cast.new_teacher, state="draft", complete=False, title="空草稿")
+    from models.chat import Seminar
+    from models.thread import Post, Thread
+    thread = Thread(studio=cast.studio, author_id=cast.new_teacher.id, title="第一次上课的反思",
+                    post_count=1)
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, author_id=cast.new_teacher.id, body="紧张但很充实。",
+                body_html="<p>紧张但很充实。</p>")
+    seminar = Seminar(studio=cast.studio, title="专题研讨：作业设计", created_by_id=cast.master.id)
+    db.session.add_all([post, seminar])
+    db.session.commit()
+    return {"thread_id": thread.id, "post_id": post.id, "seminar_id": seminar.id,
+            "subject_type": "task", "subject_id": task.id,
+            "studio_id": cast.studio.id, "user_id": cast.new_teacher.id, "batch_id": 999999,
+            "task_id": task.id, "assignment_id": task.assignments[1].id if
+            task.assignments[1].user_id == cast.new_teacher.id else task.assignments[0].id,
+            "case_id": case.id, "draft_case_id": draft.id, "empty_draft_id": empty.id,
+            "file_id": case.latest.recording_file_id}

@@ -9,6 +9,8 @@ import types
 from contextlib import contextmanager
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
@@ -61,9 +63,21 @@ def empty_tables():
     db.session.commit()
 
 
+class FreshRequestClient(FlaskClient):
+    """The test keeps an app context open to use the database between requests; Flask then
+    reuses it for each request, so ``g`` (the logged-in user, the locale, the current studio)
+    would leak from one request to the next. Start every request with an empty ``g``."""
+
+    def open(self, *args, **kwargs):
+        for key in list(vars(g)):
+            delattr(g, key)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, tmp_path):
     app = make_app(_schema, tmp_path / "uploads")
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         yield app
         db.session.rollback()

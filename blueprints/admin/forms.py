@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from models import Studio
 from studio.extensions import db
@@ -33,7 +34,7 @@ class StudioForm(FlaskForm):
     max_backbone = IntegerField(_l("Most backbone teachers"), default=10,
                                 validators=[DataRequired(), NumberRange(1, 30)])
     min_new_teachers = IntegerField(_l("Fewest new teachers (below is a warning)"), default=50,
-                                    validators=[DataRequired(), NumberRange(0, 300)])
+                                    validators=[InputRequired(), NumberRange(0, 300)])
     max_new_teachers = IntegerField(_l("Most new teachers"), default=100,
                                     validators=[DataRequired(), NumberRange(1, 300)])
     hours_target_new_teacher = IntegerField(_l("Study-hour target, new teachers"), default=50,

@@ -71,6 +71,8 @@ def read_rows(filename, data):
     if missing:
         raise RuleError(_l("The first row must name the columns; missing: %(cols)s.",
                            cols=", ".join(missing)))
+    if len(table) == 1:  # the header and no one under it
+        raise RuleError(_l("The file is empty."))
     if len(table) - 1 > MAX_ROWS:
         raise RuleError(_l("A file may hold at most %(n)s members.", n=MAX_ROWS))
     rows = []
@@ -228,7 +230,7 @@ def apply_import(batch, actor):
             mentor = users.get(row["mentor"]) or db.session.execute(
                 select(User).where(User.username == row["mentor"])).scalar_one()
             studio_ops.assign_mentor(studio, users[row["username"]], mentor, actor,
-                                     "import")
+                                     str(_l("import")))
     batch.applied_at = utcnow()
     record("members_imported", actor=actor, studio=studio, detail=f"{len(rows)} rows")
     return len(rows)

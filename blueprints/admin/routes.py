@@ -137,7 +137,8 @@ def import_template():
 @admin_required
 def users():
     query = (request.args.get("q") or "").strip()
-    stmt = select(User).order_by(User.username).limit(50)
+    stmt = select(User).order_by(User.username).limit(50).options(
+        db.selectinload(User.memberships))
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.name.ilike(like),

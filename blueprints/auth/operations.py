@@ -8,9 +8,12 @@ def note_login(user):
     record("login", actor=user, target=user)
 
 
-def end_all_sessions(user):
-    """Rotate the session token: every existing session cookie of the user stops working."""
+def end_all_sessions(user, reason="logout"):
+    """Rotate the session token: every existing session cookie of the user stops working,
+    and, once that is saved, their open live-discussion sockets are closed."""
+    from studio.realtime import call_after_commit, end_sessions
     user.rotate_session_token()
+    call_after_commit(end_sessions, user.id, reason)
 
 
 def change_password(user, new_password, actor=None):

@@ -86,9 +86,11 @@ def remove_member(studio, user, actor, reason=""):
     link = studio.current_group_member(user)
     if link is not None:
         link.ended_at = utcnow()
-        link_reason = reason or "removed from studio"
+        link_reason = reason or _l("removed from studio")
         link.reason = (link.reason + "; " if link.reason else "") + link_reason
     membership.active, membership.left_at = False, utcnow()
+    from studio.realtime import call_after_commit, end_sessions
+    call_after_commit(end_sessions, user.id, "removed")
     record("member_removed", actor=actor, studio=studio, target=user, detail=reason)
     return membership
 

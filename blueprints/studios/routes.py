@@ -88,7 +88,8 @@ def _add_member(studio, form):
         db.session.flush()
     operations.add_member(studio, user, form.role.data, current_user)
     if form.role.data == "new_teacher" and form.mentor.data:
-        mentor = db.session.get(User, int(form.mentor.data))
+        mentor = (db.session.get(User, int(form.mentor.data)) if form.mentor.data.isdigit()
+                  else None)
         if mentor is None:
             raise RuleError(_("Unknown mentor."), field="mentor")
         db.session.flush()

@@ -1,0 +1,337 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from blueprints.cases import bp, operations
+from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommentForm
+from models.case import CaseTransition, CaseVersion, LessonCase, StoredFile, VideoComment
+from models.task import Assignment
+from studio import storage
+from studio.errors import RuleError
+from studio.extensions import db
+from studio.labels import all_labels
+from studio.security import load_studio, require
+
+
+def visible_cases(studio, user):
+    """The cases of a studio a user may see, as one query (the rule of LessonCase.can_view)."""
+    stmt = select(LessonCase).where(LessonCase.studio_id == studio.id)
+    if user.is_admin or user.role_in(studio) == "master":
+        return stmt.where(or_(LessonCase.state != "draft", LessonCase.author_id == user.id))
+    return stmt.where(or_(LessonCase.author_id == user.id,
+                          LessonCase.state.in_(("approved", "recommended")),
+                          (LessonCase.reviewer_id == user.id) & (LessonCase.state != "draft")))
+
+
+PER_PAGE = 100
+
+
+@bp.route("/<int:studio_id>/cases")
+@login_required
+def index(studio_id):
+    studio = load_studio(studio_id)
+    state = request.args.get("state", "")
+    stmt = visible_cases(studio, current_user)
+    if state in all_labels()["case_state_labels"]:
+        stmt = stmt.where(LessonCase.state == state)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.execute(stmt.order_by(LessonCase.updated_at.desc(), LessonCase.id.desc())
+                              .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).scalars().all()
+    cases, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
+    to_review = db.session.execute(
+        select(LessonCase).where(LessonCase.studio_id == studio.id,
+                                 LessonCase.reviewer_id == current_user.id,
+                                 LessonCase.state.in_(("submitted", "in_review", "resubmitted")))
+        .order_by(LessonCase.submitted_at)).scalars().all()
+    return render_template("cases/index.html", studio=studio, cases=cases, to_review=to_review,
+                           state=state, page=page, has_next=has_next, **all_labels())
+
+
+def _store_parts(form, user, stored):
+    """Store the uploaded parts; each stored file is appended to ``stored`` at once, so a
+    later refusal (the second file too large or not a video) can discard the first."""
+    design = recording = None
+    if form.design_file.data and getattr(form.design_file.data, "filename", ""):
+        design = storage.store_upload(form.design_file.data, "document", user)
+        stored.append(design)
+    if form.recording.data and getattr(form.recording.data, "filename", ""):
+        recording = storage.store_upload(form.recording.data, "video", user)
+        stored.append(recording)
+    return design, recording
+
+
+def _discard(stored):
+    """A failed request writes nothing: no row, no file under UPLOAD_DIR."""
+    db.session.rollback()
+    storage.discard_unreferenced(stored)
+
+
+def _case_form(studio):
+    form = CaseForm()
+    allowed = operations.KIND_FOR_ROLE.get(current_user.role_in(studio), ())
+    form.kind.choices = [c for c in form.kind.choices if c[0] in allowed]
+    return form
+
+
+@bp.route("/<int:studio_id>/cases/new", methods=["GET", "POST"])
+@login_required
+def new(studio_id):
+    studio = load_studio(studio_id)
+    require(current_user.role_in(studio) is not None)
+    form = _case_form(studio)
+    assignment = None
+    assignment_id = request.values.get("assignment") or form.assignment_id.data
+    if assignment_id and str(assignment_id).isdigit():
+        assignment = db.session.get(Assignment, int(assignment_id))
+        require(assignment is not None and assignment.user_id == current_user.id)
+        form.assignment_id.data = str(assignment.id)
+        if request.method == "GET":
+            form.title.data = form.title.data or assignment.task.title
+    if form.validate_on_submit():
+        stored = []
+        try:
+            design, recording = _store_parts(form, current_user, stored)
+            case = operations.create_case(studio, current_user, form.case_fields(), assignment)
+            operations.update_parts(case, current_user, {}, form.design_text.data or "",
+                                    form.reflection.data or "", design, recording)
+            if request.form.get("submit_now"):
+                operations.submit_case(case, current_user)
+            db.session.commit()
+            flash(_("The lesson case has been handed in.") if case.state != "draft"
+                  else _("The draft has been saved. Only you can see it until you hand it in."),
+                  "success")
+            return _done(studio, case)
+        except RuleError as error:
+            _discard(stored)
+            getattr(form, error.field or "title").errors.append(str(error.message))
+        except Exception:  # e.g. 413 for the second file: nothing is kept either
+            _discard(stored)
+            raise
+    return _form_page("cases/form.html", studio=studio, form=form, case=None,
+                      assignment=assignment)
+
+
+def _done(studio, case):
+    url = url_for("cases.show", studio_id=studio.id, case_id=case.id)
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return {"redirect": url}
+    return redirect(url)
+
+
+def _form_page(template, **context):
+    status = 400 if request.method == "POST" else 200
+    if status == 400 and request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        form = context["form"]
+        errors = [str(e) for field in form for e in field.errors]
+        return {"errors": errors or [_("Please check the form.")]}, 400
+    return render_template(template, **context, **all_labels()), status
+
+
+def _load_case(studio, case_id, check="can_view"):
+    case = db.session.get(LessonCase, case_id)
+    if case is None or case.studio_id != studio.id:
+        abort(404)
+    require(getattr(case, check)(current_user))
+    return case
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>")
+@login_required
+def show(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    if operations.open_for_review(case, current_user):
+        db.session.commit()
+    number = request.args.get("version", type=int)
+    versions = case.versions_for(current_user)  # others never see the unsubmitted copy
+    version = next((v for v in versions if v.number == number), None) if number else (
+        versions[-1] if versions else None)
+    if version is None:
+        abort(404)
+    comments = db.session.execute(
+        select(VideoComment).where(VideoComment.version_id == version.id,
+                                   VideoComment.parent_id.is_(None))
+        .order_by(VideoComment.second, VideoComment.id)).scalars().all()
+    transitions = db.session.execute(
+        select(CaseTransition).where(CaseTransition.case_id == case.id)
+        .order_by(CaseTransition.id)).scalars().all()
+    return render_template("cases/show.html", studio=studio, case=case, version=version,
+                           comments=comments, transitions=transitions, versions=versions,
+                           commented=case.latest_submitted or case.latest,
+                           review_form=ReviewForm(), comment_form=VideoCommentForm(),
+                           reason_form=ReasonForm(), **all_labels())
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id, "can_edit")
+    form = _case_form(studio)
+    if request.method == "GET":
+        form.process(obj=case)
+        form.design_text.data = case.latest.design_text
+        form.reflection.data = case.latest.reflection
+    if form.validate_on_submit():
+        stored = []
+        try:
+            design, recording = _store_parts(form, current_user, stored)
+            operations.update_parts(case, current_user, form.case_fields(),
+                                    form.design_text.data or "", form.reflection.data or "",
+                                    design, recording)
+            if request.form.get("submit_now"):
+                operations.submit_case(case, current_user)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _done(studio, case)
+        except RuleError as error:
+            _discard(stored)
+            getattr(form, error.field or "title").errors.append(str(error.message))
+        except Exception:
+            _discard(stored)
+            raise
+    return _form_page("cases/form.html", studio=studio, form=form, case=case,
+                      assignment=case.assignment)
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/submit", methods=["POST"])
+@login_required
+def submit(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    require(case.author_id == current_user.id)
+    try:
+        operations.submit_case(case, current_user, request.form.get("reason", ""))
+    except RuleError as error:
+        db.session.rollback()
+        abort(409, description=str(error.message))
+    db.session.commit()
+    flash(_("The lesson case has been handed in to %(name)s.",
+            name=case.reviewer.name if case.reviewer else _("the project office")), "success")
+    return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/review", methods=["POST"])
+@login_required
+def review(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    require(case.can_review(current_user))
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        errors = "；".join(str(e) for field in form for e in field.errors)
+        abort(400, description=errors or _("Please fill in the rubric."))
+    try:
+        operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
+                               form.verdict.data)
+    except RuleError as error:
+        db.session.rollback()
+        abort(409 if error.field is None else 400, description=str(error.message))
+    db.session.commit()
+    flash(_("Your review has been sent to %(name)s.", name=case.author.name), "success")
+    return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/recommend", methods=["POST"])
+@login_required
+def recommend(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    require(current_user.role_in(studio) == "master")
+    form = ReasonForm()
+    try:
+        operations.recommend_case(case, current_user, form.reason.data or "")
+    except RuleError as error:
+        db.session.rollback()
+        abort(409, description=str(error.message))
+    db.session.commit()
+    flash(_("The case is recommended as excellent."), "success")
+    return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/comments", methods=["POST"])
+@login_required
+def comment(studio_id, case_id):
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    require(case.can_comment(current_user))
+    form = VideoCommentForm()
+    if not form.validate_on_submit():
+        abort(400, description="；".join(str(e) for f in form for e in f.errors)
+              or _("The comment is empty."))
+    parent = None
+    if (form.parent_id.data or "").isdigit():
+        parent = db.session.get(VideoComment, int(form.parent_id.data))
+        if parent is None:
+            abort(404)
+    try:
+        made = operations.add_video_comment(case, current_user, form.second.data, form.dimension.data,
+                                            form.kind.data, form.body.data, parent)
+    except RuleError as error:
+        db.session.rollback()
+        abort(400, description=str(error.message))
+    db.session.commit()
+    return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id)
+                    + f"#c{made.parent_id or made.id}")
+
+
+@bp.route("/<int:studio_id>/cases/<int:case_id>/files/<int:file_id>")
+@login_required
+def file(studio_id, case_id, file_id):
+    """A part of the case, after the viewer is authorized; Range requests get 206."""
+    studio = load_studio(studio_id)
+    case = _load_case(studio, case_id)
+    versions = select(CaseVersion.id).where(CaseVersion.case_id == case.id, or_(
+        CaseVersion.design_file_id == file_id, CaseVersion.recording_file_id == file_id))
+    if current_user.id != case.author_id:  # a part not handed in yet is the author's alone
+        versions = versions.where(CaseVersion.submitted_at.is_not(None))
+    belongs = db.session.execute(versions).first()
+    stored = db.session.get(StoredFile, file_id)
+    if not belongs or stored is None:
+        abort(404)
+    return storage.send_stored(stored, download=request.args.get("download") == "1")
+
+
+REQUIRED = {"new_teacher": ("standard",), "backbone": ("excellent", "report"), "master": ("practice",)}
+STATE_RANK = {s: i for i, s in enumerate(("draft", "changes_requested", "submitted", "resubmitted",
+                                          "in_review", "approved", "recommended"))}
+
+
+@bp.route("/<int:studio_id>/progress")
+@login_required
+def progress(studio_id):
+    """Required work (成果要求): per member, which required items exist and in what state; per
+    studio, the share done. Fixed number of queries whatever the studio's size."""
+    from blueprints.tasks.operations import target_for, totals_by_member
+    from models.studio import Roster
+
+    studio = load_studio(studio_id)
+    roster = Roster(studio)
+    role = current_user.role_in(studio)
+    best = {}
+    for author_id, kind, state in db.session.execute(
+            select(LessonCase.author_id, LessonCase.kind, LessonCase.state)
+            .where(LessonCase.studio_id == studio.id)):
+        key = (author_id, kind)
+        if key not in best or STATE_RANK[state] > STATE_RANK[best[key]]:
+            best[key] = state
+    totals = totals_by_member(studio)
+    everyone = ([roster.master] if roster.master else []) + roster.backbones + roster.new_teachers
+    rows = []
+    for user in everyone:
+        member_role = roster.role_of[user.id]
+        items = [(kind, best.get((user.id, kind))) for kind in REQUIRED[member_role]]
+        target = target_for(studio, member_role)
+        hours = totals.get(user.id, 0.0)
+        done = all(state in ("approved", "recommended") for _, state in items) and \
+            (target is None or hours >= target)
+        rows.append({"user": user, "role": member_role, "parts": items, "hours": hours,
+                     "target": target, "done": done})
+    share = (sum(r["done"] for r in rows) / len(rows)) if rows else 0.0
+    if not (current_user.is_admin or role == "master"):
+        mine = {current_user.id} | {u.id for mentor, mentees in roster.groups
+                                     if mentor.id == current_user.id for u in mentees}
+        rows = [r for r in rows if r["user"].id in mine]
+    return render_template("cases/progress.html", studio=studio, rows=rows, share=share,
+                           total_members=len(everyone), **all_labels())

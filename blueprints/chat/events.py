@@ -1,0 +1,214 @@
+"""Socket.IO events of the live discussion.
+
+Every handler answers through its acknowledgement: ``{"ok": True, ...}`` or
+``{"ok": False, "error": <translated message>, "code": ...}``; a refused event never
+disturbs the room for anyone else. Rooms: ``studio:<id>``, ``seminar:<id>``, and each
+user's own ``user:<id>`` for notifications.
+"""
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import disconnect, emit, join_room, leave_room
+
+from blueprints.chat import operations
+from models import User
+from studio.errors import RuleError
+from studio.extensions import db, socketio
+from studio.realtime import presence, user_room
+
+_limiter = {}
+
+
+def _rate_ok(user_id):
+    """Messages per user, shared by all processes through Redis when configured."""
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    app = current_app._get_current_object()
+    if app not in _limiter:
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+        _limiter[app] = (MovingWindowRateLimiter(storage), parse(app.config["CHAT_RATE_LIMIT"]))
+    limiter, limit = _limiter[app]
+    return limiter.hit(limit, "chat", str(user_id))
+
+
+def _fail(message, code="invalid"):
+    return {"ok": False, "error": str(message), "code": code}
+
+
+def handler(fn):
+    """Check the session on every event (a logged-out cookie ends the socket), turn refusals
+    into an error acknowledgement, and never let one bad event break the room."""
+    @wraps(fn)
+    def wrapper(data=None, *args):
+        g.pop("_login_user", None)  # load the user from the session token on every event
+        if not current_user.is_authenticated or not current_user.active:
+            emit("session_ended", {"reason": "logout"})
+            disconnect()
+            return _fail(_("Please log in again."), "unauthenticated")
+        if not isinstance(data, dict):
+            return _fail(_("The request is not valid."))
+        try:
+            return fn(data)
+        except RuleError as error:
+            db.session.rollback()
+            return _fail(error.message, error.field or "refused")
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("socket event %s failed", fn.__name__)
+            return _fail(_("Something went wrong on our side. Nothing was lost; please try again."),
+                         "error")
+    return wrapper
+
+
+def _room(data):
+    """The room named in the event, if the user may be in it (the same can_view as pages)."""
+    studio, seminar = operations.parse_room(data.get("room"))
+    if not studio.can_view(current_user):
+        raise RuleError(_("You are not a member of this studio."), "forbidden")
+    return studio, seminar, operations.room_name(studio, seminar)
+
+
+def _members(room):
+    return presence().members(room)
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Sent by a browser page on load. Refused (connect_error) unless logged in. The user
+    joins their own room ``user:<id>`` for live notifications."""
+    g.pop("_login_user", None)
+    if not current_user.is_authenticated or not current_user.active:
+        return False
+    presence().connect(request.sid, current_user.id)
+    join_room(user_room(current_user.id))
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    """The others in each room the user was in receive ``presence`` with who is left."""
+    for room in presence().forget(request.sid):
+        emit("presence", {"room": room, "members": _members(room)}, to=room)
+
+
+@socketio.on("join")
+@handler
+def on_join(data):
+    """Sent by a member entering a room, with ``after_seq`` when reconnecting. Answers with
+    the room's recent history (or everything after ``after_seq``); the room receives
+    ``presence``."""
+    studio, seminar, room = _room(data)
+    join_room(room)
+    presence().join(room, request.sid, current_user.id, current_user.name)
+    after = data.get("after_seq")
+    if isinstance(after, int) and after >= 0:
+        rows = operations.messages_after(room, after, limit=501)
+        more = len(rows) > 500
+        rows = rows[:500]
+    else:
+        rows, more = operations.messages_before(room), False
+    emit("presence", {"room": room, "members": _members(room)}, to=room)
+    return {"ok": True, "room": room, "messages": [m.as_event() for m in rows], "more": more,
+            "moderator": studio.can_moderate(current_user)}
+
+
+@socketio.on("leave")
+@handler
+def on_leave(data):
+    """Sent when a member leaves a room page; the room receives ``presence``."""
+    _studio, _seminar, room = _room(data)
+    leave_room(room)
+    presence().leave(room, request.sid)
+    emit("presence", {"room": room, "members": _members(room)}, to=room)
+    return {"ok": True}
+
+
+@socketio.on("send")
+@handler
+def on_send(data):
+    """Sent by a member with ``client_id`` and ``body``. Saved first, then the room receives
+    ``message`` (after the commit). A retry with the same ``client_id`` is stored once and
+    answered with the same sequence number."""
+    studio, _seminar, room = _room(data)
+    existing = data.get("client_id")
+    if not _rate_ok(current_user.id):
+        return _fail(_("You are sending too fast. Please wait a moment."), "rate_limited")
+    message, _created = operations.post_message(studio, room, current_user, existing,
+                                                data.get("body"))
+    db.session.commit()
+    return {"ok": True, "seq": message.seq, "id": message.id}
+
+
+@socketio.on("sync")
+@handler
+def on_sync(data):
+    """Sent after a reconnect with the last ``after_seq`` seen: answers with every message
+    after it, in order (up to 500; ``more`` says to ask again)."""
+    _studio, _seminar, room = _room(data)
+    after = data.get("after_seq")
+    if not isinstance(after, int) or after < 0:
+        return _fail(_("The request is not valid."))
+    rows = operations.messages_after(room, after, limit=501)
+    return {"ok": True, "messages": [m.as_event() for m in rows[:500]], "more": len(rows) > 500}
+
+
+@socketio.on("history")
+@handler
+def on_history(data):
+    """Sent to page back: answers with up to 50 messages before ``before_seq``."""
+    _studio, _seminar, room = _room(data)
+    before = data.get("before_seq")
+    if not isinstance(before, int) or before < 1:
+        return _fail(_("The request is not valid."))
+    rows = operations.messages_before(room, before)
+    return {"ok": True, "messages": [m.as_event() for m in rows], "more": bool(rows) and rows[0].seq > 1}
+
+
+@socketio.on("typing")
+@handler
+def on_typing(data):
+    """Sent while a member types; the others in the room receive ``typing`` (not saved)."""
+    _studio, _seminar, room = _room(data)
+    emit("typing", {"room": room, "user": {"id": current_user.id, "name": current_user.name}},
+         to=room, include_self=False)
+    return {"ok": True}
+
+
+@socketio.on("delete")
+@handler
+def on_delete(data):
+    """Sent by a moderator (master, backbone) with ``message_id``; the room receives
+    ``deleted``."""
+    studio, _seminar, room = _room(data)
+    operations.delete_message(studio, room, current_user, data.get("message_id"))
+    db.session.commit()
+    return {"ok": True}
+
+
+@socketio.on("mute")
+@handler
+def on_mute(data):
+    """Sent by a moderator with ``user_id``: the member cannot send in this room for a few
+    hours; the room receives ``muted``."""
+    studio, _seminar, room = _room(data)
+    user_id = data.get("user_id")
+    member = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    operations.mute_member(studio, room, current_user, member)
+    db.session.commit()
+    return {"ok": True}
+
+
+@socketio.on("save_thread")
+@handler
+def on_save_thread(data):
+    """Sent by a moderator with ``from_seq``, ``to_seq`` and ``title``: the stretch becomes a
+    reflection thread; answers with its address."""
+    studio, _seminar, room = _room(data)
+    thread = operations.save_as_thread(studio, room, current_user, data.get("from_seq"),
+                                       data.get("to_seq"), str(data.get("title") or "")[:200])
+    db.session.commit()
+    return {"ok": True, "url": f"/studios/{studio.id}/threads/{thread.id}"}

@@ -1,0 +1,247 @@
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from blueprints.tasks import bp, operations
+from blueprints.tasks.forms import AdjustHoursForm, DecideAssignmentForm, SubmitAssignmentForm, TaskForm
+from models import User
+from models.hours import HourEntry
+from models.studio import Roster
+from models.task import Assignment, Task
+from studio.errors import RuleError
+from studio.extensions import db
+from studio.labels import all_labels
+from studio.security import load_studio, require
+
+
+@bp.route("/<int:studio_id>/tasks")
+@login_required
+def index(studio_id):
+    """My tasks, by due date; and for a setter, the tasks they set with their progress."""
+    studio = load_studio(studio_id)
+    mine = db.session.execute(
+        select(Assignment).join(Task).where(Task.studio_id == studio.id,
+                                            Assignment.user_id == current_user.id)
+        .order_by(Task.due_on, Task.id)).scalars().all()
+    set_tasks, progress = [], {}
+    if studio.can_set_tasks(current_user) or current_user.is_admin:
+        stmt = select(Task).where(Task.studio_id == studio.id).order_by(Task.due_on.desc(), Task.id)
+        if current_user.role_in(studio) == "backbone":
+            stmt = stmt.where(Task.created_by_id == current_user.id)
+        set_tasks = db.session.execute(stmt).scalars().all()
+        progress = _progress([t.id for t in set_tasks])
+    return render_template("tasks/index.html", studio=studio, mine=mine, set_tasks=set_tasks,
+                           progress=progress, today=date.today(), **all_labels())
+
+
+def _progress(task_ids):
+    """{task_id: {'total': n, 'completed': n, 'submitted': n, 'late': n}} in one query."""
+    today = date.today()
+    late = ((Assignment.state.in_(("assigned", "returned"))) & (Task.due_on < today))
+    rows = db.session.execute(
+        select(Assignment.task_id, func.count(),
+               func.sum(db.case((Assignment.state == "completed", 1), else_=0)),
+               func.sum(db.case((Assignment.state == "submitted", 1), else_=0)),
+               func.sum(db.case((late, 1), else_=0)))
+        .join(Task).where(Assignment.task_id.in_(task_ids)).group_by(Assignment.task_id))
+    return {tid: {"total": n, "completed": c or 0, "submitted": s or 0, "late": l or 0}
+            for tid, n, c, s, l in rows}
+
+
+def _task_form(studio, roster):
+    form = TaskForm()
+    role = current_user.role_in(studio)
+    groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
+    if role == "backbone":
+        form.audience.choices = [c for c in form.audience.choices if c[0] in ("group", "members")]
+        own = [u for mentor, mentees in roster.groups if mentor.id == current_user.id for u in mentees]
+        form.members.choices = [(str(u.id), u.name) for u in own]
+        form.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
+                                       if g.mentor_id == current_user.id]
+    else:
+        form.members.choices = [(str(u.id), f"{u.name}（{_('backbone') if roster.role_of[u.id] == 'backbone' else _('new teacher')}）")
+                                for u in roster.backbones + roster.new_teachers]
+        form.audience_value.choices = ([("new_teacher", _("New teachers")), ("backbone", _("Backbone teachers"))]
+                                       + groups)
+    return form
+
+
+@bp.route("/<int:studio_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def new(studio_id):
+    studio = load_studio(studio_id, "can_set_tasks")
+    roster = Roster(studio)
+    form = _task_form(studio, roster)
+    if form.validate_on_submit():
+        try:
+            task = operations.assign_task(studio, current_user, form.data_for_task(),
+                                          chosen_ids=[i for i in form.members.data if i.isdigit()])
+            db.session.commit()
+            flash(_("The task has been sent to %(n)s members.", n=len(task.assignments)), "success")
+            return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
+        except RuleError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(str(error.message))
+    return render_template("tasks/new.html", studio=studio, form=form, **all_labels()), \
+        (400 if request.method == "POST" else 200)
+
+
+def _load_task(studio, task_id):
+    task = db.session.get(Task, task_id)
+    if task is None or task.studio_id != studio.id:
+        abort(404)
+    return task
+
+
+@bp.route("/<int:studio_id>/tasks/<int:task_id>")
+@login_required
+def show(studio_id, task_id):
+    studio = load_studio(studio_id)
+    task = _load_task(studio, task_id)
+    mine = next((a for a in task.assignments if a.user_id == current_user.id), None)
+    manage = task.can_manage(current_user)
+    if not manage and mine is None and current_user.role_in(studio) != "backbone":
+        abort(403)
+    groups = None
+    if manage or current_user.role_in(studio) == "backbone":
+        groups = _by_group(studio, task)
+    return render_template("tasks/show.html", studio=studio, task=task, mine=mine, manage=manage,
+                           groups=groups, submit_form=SubmitAssignmentForm(),
+                           decide_form=DecideAssignmentForm(), today=date.today(), **all_labels())
+
+
+def _by_group(studio, task):
+    """Completion grouped by mentor group, with who is late (fixed number of queries)."""
+    roster = Roster(studio)
+    by_user = {a.user_id: a for a in task.assignments}
+    viewer_is_backbone = current_user.role_in(studio) == "backbone" and not task.can_manage(current_user)
+    rows = []
+    for mentor, mentees in roster.groups:
+        if viewer_is_backbone and mentor.id != current_user.id:
+            continue
+        items = [by_user[u.id] for u in mentees if u.id in by_user]
+        if items:
+            rows.append((mentor, items))
+    others = [a for a in task.assignments if a.user_id not in roster.mentor_id_of]
+    if others and not viewer_is_backbone:
+        rows.append((None, others))
+    return rows
+
+
+@bp.route("/<int:studio_id>/tasks/<int:task_id>/submit", methods=["POST"])
+@login_required
+def submit(studio_id, task_id):
+    studio = load_studio(studio_id)
+    task = _load_task(studio, task_id)
+    assignment = next((a for a in task.assignments if a.user_id == current_user.id), None)
+    require(assignment is not None)
+    form = SubmitAssignmentForm()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(_("Please write what you hand in."))
+        operations.submit_assignment(assignment, current_user, form.note.data)
+    except RuleError as error:
+        db.session.rollback()
+        abort(400 if assignment.state in ("assigned", "returned") else 409,
+              description=str(error.message))
+    db.session.commit()
+    flash(_("Handed in. Your mentor or the master will look at it."), "success")
+    return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
+
+
+@bp.route("/<int:studio_id>/tasks/<int:task_id>/assignments/<int:assignment_id>/decide",
+          methods=["POST"])
+@login_required
+def decide(studio_id, task_id, assignment_id):
+    studio = load_studio(studio_id)
+    task = _load_task(studio, task_id)
+    require(task.can_manage(current_user))
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.task_id != task.id:
+        abort(404)
+    form = DecideAssignmentForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Please choose complete or return."))
+    if task.deliverable == "lesson_case":
+        # its hours come from the approved lesson case (cases.operations.review_case)
+        abort(409, description=_("This task is completed when its lesson case is approved."))
+    try:
+        if form.decision.data == "complete":
+            operations.complete_assignment(assignment, current_user, form.feedback.data or "")
+        else:
+            operations.return_assignment(assignment, current_user, form.feedback.data or "")
+    except RuleError as error:
+        db.session.rollback()
+        abort(409 if error.field is None else 400, description=str(error.message))
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
+
+
+@bp.route("/<int:studio_id>/hours")
+@login_required
+def hours(studio_id):
+    """My study hours against the target; the master sees every member's total, a mentor
+    their mentees'."""
+    studio = load_studio(studio_id)
+    role = current_user.role_in(studio)
+    entries = db.session.execute(
+        select(HourEntry).where(HourEntry.studio_id == studio.id,
+                                HourEntry.user_id == current_user.id)
+        .order_by(HourEntry.created_at.desc())).scalars().all() if role else []
+    totals = operations.totals_by_member(studio)
+    roster, members, form = None, [], None
+    if role in ("master", "backbone") or current_user.is_admin:
+        roster = Roster(studio)
+        if role == "backbone":
+            members = next((m for mentor, m in roster.groups if mentor.id == current_user.id), [])
+        else:
+            members = roster.backbones + roster.new_teachers
+    if studio.can_adjust_hours(current_user):
+        form = AdjustHoursForm()
+        form.member_id.choices = [(str(u.id), f"{u.name} ({u.username})") for u in members]
+    return render_template("tasks/hours.html", studio=studio, role=role, entries=entries,
+                           total=totals.get(current_user.id, 0.0),
+                           target=operations.target_for(studio, role), totals=totals,
+                           members=members, roster=roster, form=form, **all_labels())
+
+
+@bp.route("/<int:studio_id>/hours/<int:user_id>")
+@login_required
+def member_hours(studio_id, user_id):
+    studio = load_studio(studio_id)
+    member = db.session.get(User, user_id)
+    if member is None or member.role_in(studio) is None:
+        abort(404)
+    require(studio.can_follow(current_user, member))
+    entries = db.session.execute(
+        select(HourEntry).where(HourEntry.studio_id == studio.id, HourEntry.user_id == member.id)
+        .order_by(HourEntry.created_at.desc())).scalars().all()
+    return render_template("tasks/member_hours.html", studio=studio, member=member,
+                           entries=entries, total=operations.total_hours(studio, member),
+                           target=operations.target_for(studio, member.role_in(studio)),
+                           **all_labels())
+
+
+@bp.route("/<int:studio_id>/hours/adjust", methods=["POST"])
+@login_required
+def adjust_hours(studio_id):
+    studio = load_studio(studio_id, "can_adjust_hours")
+    form = AdjustHoursForm()
+    form.member_id.choices = []
+    member = db.session.get(User, int(form.member_id.data)) if (form.member_id.data or "").isdigit() else None
+    if member is None or member.role_in(studio) not in ("backbone", "new_teacher"):
+        abort(400, description=_("Please choose a member of the studio."))
+    if not form.validate_on_submit():
+        abort(400, description=_("Please enter the hours and the reason."))
+    try:
+        operations.adjust_hours(studio, member, float(form.amount.data), form.reason.data, current_user)
+    except RuleError as error:
+        db.session.rollback()
+        abort(400, description=str(error.message))
+    db.session.commit()
+    flash(_("The study hours of %(name)s have been adjusted.", name=member.name), "success")
+    return redirect(url_for("tasks.member_hours", studio_id=studio.id, user_id=member.id))

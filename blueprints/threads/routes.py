@@ -1,0 +1,200 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+
+from blueprints.cases.routes import visible_cases
+from blueprints.threads import bp, operations
+from blueprints.threads.forms import DeletePostForm, PostForm, ThreadForm
+from models.case import LessonCase
+from models.task import Task
+from models.thread import Post, Thread, ThreadRead
+from studio.errors import RuleError
+from studio.extensions import db
+from studio.security import load_studio, require
+
+
+def visible_threads(studio, user):
+    """Threads of a studio the user may see: a thread on a lesson case follows the case."""
+    cases = visible_cases(studio, user).with_only_columns(LessonCase.id)
+    return select(Thread).where(Thread.studio_id == studio.id, or_(
+        Thread.subject_type != "case", Thread.subject_id.in_(cases)))
+
+
+@bp.route("/<int:studio_id>/threads")
+@login_required
+def index(studio_id):
+    """Threads by latest activity, with unread markers; ``q`` searches titles and posts by
+    substring, which works for Chinese (no word splitting)."""
+    studio = load_studio(studio_id)
+    stmt = visible_threads(studio, current_user)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        in_posts = select(Post.thread_id).where(Post.body.ilike(like, escape="\\"),
+                                                Post.deleted_at.is_(None))
+        stmt = stmt.where(or_(Thread.title.ilike(like, escape="\\"), Thread.id.in_(in_posts)))
+    threads = db.session.execute(stmt.order_by(Thread.last_post_at.desc()).limit(200)).scalars().all()
+    ids = [t.id for t in threads]
+    read = dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.last_read_post_id)
+                                   .where(ThreadRead.user_id == current_user.id,
+                                          ThreadRead.thread_id.in_(ids))).all())
+    newest = dict(db.session.execute(select(Post.thread_id, func.max(Post.id))
+                                     .where(Post.thread_id.in_(ids)).group_by(Post.thread_id)).all())
+    unread = {tid for tid in ids if newest.get(tid, 0) > read.get(tid, 0)}
+    return render_template("threads/index.html", studio=studio, threads=threads, unread=unread,
+                           query=query)
+
+
+def _subject(studio, subject_type, subject_id):
+    """Check a thread's subject (a case or task of this studio that the user may see)."""
+    if subject_type in (None, "", "studio"):
+        return "studio", None, None
+    if not str(subject_id).isdigit():
+        abort(400)
+    model = {"case": LessonCase, "task": Task}.get(subject_type)
+    if model is None:
+        abort(400)
+    subject = db.session.get(model, int(subject_id))
+    if subject is None or subject.studio_id != studio.id:
+        abort(404)
+    require(subject.can_view(current_user))
+    return subject_type, subject.id, subject
+
+
+@bp.route("/<int:studio_id>/threads/new", methods=["GET", "POST"])
+@login_required
+def new(studio_id):
+    studio = load_studio(studio_id)
+    require(current_user.role_in(studio) is not None)
+    form = ThreadForm()
+    if request.method == "GET":
+        form.subject_type.data = request.args.get("subject_type", "studio")
+        form.subject_id.data = request.args.get("subject_id", "")
+    subject_type, subject_id, subject = _subject(studio, form.subject_type.data,
+                                                 form.subject_id.data)
+    if request.method == "GET" and subject is not None:
+        form.title.data = _("Discussion: %(t)s", t=subject.title)
+    if form.validate_on_submit():
+        try:
+            thread = operations.start_thread(studio, current_user, form.title.data,
+                                             form.body.data, subject_type, subject_id)
+            db.session.commit()
+            return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id))
+        except RuleError as error:
+            db.session.rollback()
+            getattr(form, error.field or "body").errors.append(str(error.message))
+    return render_template("threads/new.html", studio=studio, form=form, subject=subject), \
+        (400 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:studio_id>/threads/about/<subject_type>/<int:subject_id>")
+@login_required
+def about(studio_id, subject_type, subject_id):
+    """The discussion of a case or task: its thread, or a form to start it."""
+    studio = load_studio(studio_id)
+    subject_type, subject_id, _subject_obj = _subject(studio, subject_type, subject_id)
+    thread = db.session.execute(select(Thread).where(
+        Thread.studio_id == studio.id, Thread.subject_type == subject_type,
+        Thread.subject_id == subject_id).order_by(Thread.id)).scalars().first()
+    if thread is not None:
+        return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id))
+    return redirect(url_for("threads.new", studio_id=studio.id, subject_type=subject_type,
+                            subject_id=subject_id))
+
+
+def _load_thread(studio, thread_id):
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or thread.studio_id != studio.id:
+        abort(404)
+    require(thread.can_view(current_user))
+    return thread
+
+
+@bp.route("/<int:studio_id>/threads/<int:thread_id>")
+@login_required
+def show(studio_id, thread_id):
+    studio = load_studio(studio_id)
+    thread = _load_thread(studio, thread_id)
+    posts = db.session.execute(select(Post).where(Post.thread_id == thread.id)
+                               .order_by(Post.id)).scalars().all()
+    last_read = operations.last_read(thread, current_user)
+    first_unread = next((p.id for p in posts if p.id > last_read), None)
+    if posts and current_user.role_in(studio) is not None:
+        operations.mark_read(thread, current_user, posts[-1].id)
+        db.session.commit()
+    return render_template("threads/show.html", studio=studio, thread=thread, posts=posts,
+                           first_unread=first_unread if last_read else None,
+                           form=PostForm(), delete_form=DeletePostForm())
+
+
+@bp.route("/<int:studio_id>/threads/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(studio_id, thread_id):
+    studio = load_studio(studio_id)
+    thread = _load_thread(studio, thread_id)
+    require(thread.can_post(current_user))
+    form = PostForm()
+    quoted = None
+    if (form.quoted_post_id.data or "").isdigit():
+        quoted = db.session.get(Post, int(form.quoted_post_id.data))
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")))
+        post = operations.add_post(thread, current_user, form.body.data, quoted)
+    except RuleError as error:
+        db.session.rollback()
+        abort(400, description=str(error.message))
+    db.session.commit()
+    return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id) + f"#p{post.id}")
+
+
+def _load_post(thread, post_id):
+    post = db.session.get(Post, post_id)
+    if post is None or post.thread_id != thread.id:
+        abort(404)
+    return post
+
+
+@bp.route("/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit",
+          methods=["GET", "POST"])
+@login_required
+def edit(studio_id, thread_id, post_id):
+    studio = load_studio(studio_id)
+    thread = _load_thread(studio, thread_id)
+    post = _load_post(thread, post_id)
+    require(post.can_edit(current_user))
+    form = PostForm(obj=post)
+    if form.validate_on_submit():
+        try:
+            operations.edit_post(post, current_user, form.body.data)
+            db.session.commit()
+            flash(_("Your post has been changed; readers see that it was edited."), "success")
+            return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id)
+                            + f"#p{post.id}")
+        except RuleError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error.message))
+    return render_template("threads/edit.html", studio=studio, thread=thread, post=post,
+                           form=form), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/delete",
+          methods=["POST"])
+@login_required
+def delete(studio_id, thread_id, post_id):
+    studio = load_studio(studio_id)
+    thread = _load_thread(studio, thread_id)
+    post = _load_post(thread, post_id)
+    require(post.can_delete(current_user))
+    form = DeletePostForm()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(_("The reason is too long."))
+        operations.delete_post(post, current_user, form.reason.data)
+    except RuleError as error:
+        db.session.rollback()
+        abort(400, description=str(error.message))
+    db.session.commit()
+    flash(_("The post has been deleted."), "success")
+    return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id))

@@ -1,0 +1,224 @@
+"""Lesson cases (教学课例): design, classroom recording and reflection, versioned, reviewed."""
+from models.base import utcnow
+from studio.extensions import db
+
+KINDS = ("standard", "excellent", "practice", "report")
+STATES = ("draft", "submitted", "in_review", "changes_requested", "resubmitted", "approved",
+          "recommended")
+DIMENSIONS = ("learner_analysis", "lesson_design", "teaching_delivery", "reflection")
+VIDEO_COMMENT_KINDS = ("strength", "suggestion", "question")
+
+# The life cycle (DOMAIN.md): state -> {action: next state}.
+TRANSITIONS = {
+    "draft": {"submit": "submitted"},
+    "submitted": {"open_review": "in_review"},
+    "resubmitted": {"open_review": "in_review"},
+    "in_review": {"approve": "approved", "request_changes": "changes_requested"},
+    "changes_requested": {"resubmit": "resubmitted"},
+    "approved": {"recommend": "recommended"},
+    "recommended": {},
+}
+UNDER_REVIEW = ("submitted", "in_review", "changes_requested", "resubmitted")
+
+
+class StoredFile(db.Model):
+    """An uploaded file, stored under UPLOAD_DIR by its SHA-256 (outside static/)."""
+    __tablename__ = "stored_files"
+
+    id = db.Column(db.Integer, primary_key=True)
+    sha256 = db.Column(db.String(64), nullable=False, index=True)
+    size = db.Column(db.BigInteger, nullable=False)
+    mimetype = db.Column(db.String(100), nullable=False)
+    original_name = db.Column(db.String(255), nullable=False, default="")
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    @property
+    def relative_path(self):
+        return f"{self.sha256[:2]}/{self.sha256[2:4]}/{self.sha256}"
+
+
+class LessonCase(db.Model):
+    __tablename__ = "lesson_cases"
+
+    id = db.Column(db.Integer, primary_key=True)
+    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    reviewer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
+    assignment_id = db.Column(db.Integer, db.ForeignKey("assignments.id"), nullable=True)
+    kind = db.Column(db.String(16), nullable=False, default="standard")
+    title = db.Column(db.String(200), nullable=False)
+    subject = db.Column(db.String(64), nullable=False, default="")
+    grade = db.Column(db.String(32), nullable=False, default="")
+    topic = db.Column(db.String(200), nullable=False, default="")
+    state = db.Column(db.String(24), nullable=False, default="draft", index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    submitted_at = db.Column(db.DateTime, nullable=True)
+
+    studio = db.relationship("Studio")
+    author = db.relationship("User", foreign_keys=[author_id], lazy="joined")
+    reviewer = db.relationship("User", foreign_keys=[reviewer_id], lazy="joined")
+    assignment = db.relationship("Assignment")
+    versions = db.relationship("CaseVersion", back_populates="case", order_by="CaseVersion.number",
+                               lazy="select")
+    transitions = db.relationship("CaseTransition", order_by="CaseTransition.id", lazy="select")
+
+    @property
+    def latest(self):
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def latest_submitted(self):
+        return next((v for v in reversed(self.versions) if v.submitted_at is not None), None)
+
+    def versions_for(self, user):
+        """The author sees every version, the working copy not yet handed in included;
+        everyone else only the versions that were handed in."""
+        if getattr(user, "id", None) == self.author_id:
+            return list(self.versions)
+        return [v for v in self.versions if v.submitted_at is not None]
+
+    # --- authorization (DOMAIN.md "Visibility") ------------------------------------------
+    def _role(self, user):
+        return user.role_in(self.studio) if getattr(user, "is_authenticated", False) else None
+
+    def can_view(self, user):
+        if not self.studio.can_view(user):
+            return False
+        if user.id == self.author_id:
+            return True
+        if self.state == "draft":
+            return False
+        if self.state in ("approved", "recommended"):
+            return True
+        return user.is_admin or user.id == self.reviewer_id or self._role(user) == "master"
+
+    def can_edit(self, user):
+        return user.id == self.author_id and self.state in ("draft", "changes_requested")
+
+    def can_review(self, user):
+        """Only the assigned reviewer decides: the mentor, or the master for a backbone; a
+        master's own case (no reviewer) goes to the project office, any admin."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.reviewer_id is None:
+            return user.is_admin and self.state != "draft" and user.id != self.author_id
+        return user.id == self.reviewer_id
+
+    def can_recommend(self, user):
+        return self.state == "approved" and self._role(user) == "master"
+
+    def can_comment(self, user):
+        """The reviewer comments during review; once approved, any member may comment."""
+        if not self.can_view(user):
+            return False
+        if self.state in ("approved", "recommended"):
+            return self._role(user) is not None or user.is_admin
+        return self.can_review(user) or user.id == self.author_id
+
+    def allowed(self, action):
+        return action in TRANSITIONS.get(self.state, {})
+
+
+class CaseVersion(db.Model):
+    """One submission round. A resubmission is a new version; the old ones stay readable."""
+    __tablename__ = "case_versions"
+    __table_args__ = (db.UniqueConstraint("case_id", "number", name="uq_case_version_number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)
+    number = db.Column(db.Integer, nullable=False)
+    design_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=True)
+    design_text = db.Column(db.Text, nullable=False, default="")
+    design_html = db.Column(db.Text, nullable=False, default="")
+    recording_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=True)
+    reflection = db.Column(db.Text, nullable=False, default="")
+    reflection_html = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    submitted_at = db.Column(db.DateTime, nullable=True)
+
+    case = db.relationship("LessonCase", back_populates="versions")
+    design_file = db.relationship("StoredFile", foreign_keys=[design_file_id], lazy="joined")
+    recording_file = db.relationship("StoredFile", foreign_keys=[recording_file_id], lazy="joined")
+    reviews = db.relationship("Review", order_by="Review.id", lazy="select")
+    video_comments = db.relationship("VideoComment", order_by="VideoComment.second",
+                                     lazy="select",
+                                     primaryjoin="and_(CaseVersion.id == VideoComment.version_id, "
+                                                 "VideoComment.parent_id.is_(None))")
+
+    def missing_parts(self):
+        missing = []
+        if self.design_file_id is None and not self.design_text.strip():
+            missing.append("design")
+        if self.recording_file_id is None:
+            missing.append("recording")
+        if not self.reflection.strip():
+            missing.append("reflection")
+        return missing
+
+
+class CaseTransition(db.Model):
+    """Every change of a case's state: who, when, why."""
+    __tablename__ = "case_transitions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)
+    from_state = db.Column(db.String(24), nullable=False)
+    to_state = db.Column(db.String(24), nullable=False)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    reason = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    actor = db.relationship("User", lazy="joined")
+
+
+class Review(db.Model):
+    """A rubric review of one version: four dimensions scored 1–5 with comments, an overall
+    comment and a verdict."""
+    __tablename__ = "reviews"
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)
+    version_id = db.Column(db.Integer, db.ForeignKey("case_versions.id"), nullable=False)
+    reviewer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    verdict = db.Column(db.String(24), nullable=False)
+    overall = db.Column(db.Text, nullable=False, default="")
+    overall_html = db.Column(db.Text, nullable=False, default="")
+    learner_analysis_score = db.Column(db.Integer, nullable=False)
+    learner_analysis_comment = db.Column(db.Text, nullable=False, default="")
+    lesson_design_score = db.Column(db.Integer, nullable=False)
+    lesson_design_comment = db.Column(db.Text, nullable=False, default="")
+    teaching_delivery_score = db.Column(db.Integer, nullable=False)
+    teaching_delivery_comment = db.Column(db.Text, nullable=False, default="")
+    reflection_score = db.Column(db.Integer, nullable=False)
+    reflection_comment = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    reviewer = db.relationship("User", lazy="joined")
+
+    def rubric(self):
+        return [(d, getattr(self, f"{d}_score"), getattr(self, f"{d}_comment")) for d in DIMENSIONS]
+
+    @property
+    def total(self):
+        return sum(getattr(self, f"{d}_score") for d in DIMENSIONS)
+
+
+class VideoComment(db.Model):
+    """A comment pinned to a second of the classroom recording (视频批注), or a reply to one."""
+    __tablename__ = "video_comments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)
+    version_id = db.Column(db.Integer, db.ForeignKey("case_versions.id"), nullable=False, index=True)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    parent_id = db.Column(db.Integer, db.ForeignKey("video_comments.id"), nullable=True)
+    second = db.Column(db.Float, nullable=False, default=0)
+    dimension = db.Column(db.String(24), nullable=False, default="teaching_delivery")
+    kind = db.Column(db.String(16), nullable=False, default="suggestion")
+    body = db.Column(db.Text, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    author = db.relationship("User", lazy="joined")
+    replies = db.relationship("VideoComment", order_by="VideoComment.id", lazy="select")

@@ -1,0 +1,75 @@
+"""Tasks (任务) and one Assignment per assignee."""
+from datetime import date
+
+from models.base import utcnow
+from studio.extensions import db
+
+FOCUSES = ("learner_analysis", "lesson_design", "teaching_delivery", "reflection", "other")
+DELIVERABLES = ("lesson_case", "reflection", "reading_notes", "growth_plan", "report", "other")
+AUDIENCES = ("studio", "role", "group", "members")
+ASSIGNMENT_STATES = ("assigned", "submitted", "returned", "completed")
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id = db.Column(db.Integer, primary_key=True)
+    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    description_html = db.Column(db.Text, nullable=False, default="")
+    focus = db.Column(db.String(32), nullable=False, default="other")
+    deliverable = db.Column(db.String(32), nullable=False, default="other")
+    hours = db.Column(db.Numeric(6, 1, asdecimal=False), nullable=False, default=0)
+    audience = db.Column(db.String(16), nullable=False, default="members")
+    audience_value = db.Column(db.String(64), nullable=False, default="")
+    opens_on = db.Column(db.Date, nullable=False, default=date.today)
+    due_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    studio = db.relationship("Studio")
+    created_by = db.relationship("User", lazy="joined")
+    assignments = db.relationship("Assignment", back_populates="task", lazy="select",
+                                  cascade="all, delete-orphan")
+
+    def can_view(self, user):
+        """Members of the studio see its tasks; the admin sees all."""
+        return self.studio.can_view(user)
+
+    def can_manage(self, user):
+        """The setter, the studio's master and the admin follow up a task."""
+        return self.studio.can_view(user) and (
+            user.is_admin or user.id == self.created_by_id or user.role_in(self.studio) == "master")
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+    __table_args__ = (db.UniqueConstraint("task_id", "user_id", name="uq_assignment_task_user"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("tasks.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    state = db.Column(db.String(16), nullable=False, default="assigned")
+    note = db.Column(db.Text, nullable=False, default="")
+    note_html = db.Column(db.Text, nullable=False, default="")
+    feedback = db.Column(db.Text, nullable=False, default="")
+    submitted_at = db.Column(db.DateTime, nullable=True)
+    completed_at = db.Column(db.DateTime, nullable=True)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    task = db.relationship("Task", back_populates="assignments", lazy="joined")
+    user = db.relationship("User", lazy="joined")
+
+    def display_state(self, today=None):
+        """The state a person sees: 'overdue' is computed from the due date."""
+        today = today or date.today()
+        if self.state in ("assigned", "returned") and self.task.due_on < today:
+            return "overdue"
+        return self.state
+
+    def can_submit(self, user):
+        return user.id == self.user_id and self.state in ("assigned", "returned")
+
+    def can_decide(self, user):
+        return self.task.can_manage(user) and self.state == "submitted"

@@ -1,0 +1,41 @@
+"""Translated labels for the codes stored in the database (states, kinds, dimensions)."""
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {"master": _l("Master teacher"), "backbone": _l("Backbone teacher"),
+               "new_teacher": _l("New teacher")}
+FOCUS_LABELS = {"learner_analysis": _l("Learner analysis"), "lesson_design": _l("Lesson design"),
+                "teaching_delivery": _l("Teaching delivery"), "reflection": _l("Teaching reflection"),
+                "other": _l("Other")}
+DIMENSION_LABELS = {k: v for k, v in FOCUS_LABELS.items() if k != "other"}
+DELIVERABLE_LABELS = {"lesson_case": _l("Lesson case"), "reflection": _l("Reflection"),
+                      "reading_notes": _l("Reading notes"), "growth_plan": _l("Growth plan"),
+                      "report": _l("Report"), "other": _l("Other")}
+ASSIGNMENT_STATE_LABELS = {"assigned": _l("To do"), "submitted": _l("Handed in"),
+                           "returned": _l("Returned"), "completed": _l("Completed"),
+                           "overdue": _l("Overdue")}
+CASE_KIND_LABELS = {"standard": _l("Standard lesson case"), "excellent": _l("Excellent lesson case"),
+                    "practice": _l("Studio practice case"),
+                    "report": _l("Professional-development report")}
+STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "in_review": _l("In review"),
+                "changes_requested": _l("Changes requested"), "resubmitted": _l("Resubmitted"),
+                "approved": _l("Approved"), "recommended": _l("Recommended as excellent")}
+VIDEO_COMMENT_KIND_LABELS = {"strength": _l("Strength"), "suggestion": _l("Suggestion"),
+                             "question": _l("Question")}
+AUDIENCE_LABELS = {"studio": _l("The whole studio"), "role": _l("A role"),
+                   "group": _l("A mentor group"), "members": _l("Chosen members")}
+NOTIFICATION_LABELS = {
+    "task_assigned": _l("New task"), "case_submitted": _l("A lesson case was handed in to you"),
+    "review_received": _l("Review received"), "changes_requested": _l("Changes requested"),
+    "case_approved": _l("Your lesson case was approved"),
+    "case_recommended": _l("Your lesson case was recommended as excellent"),
+    "assignment_submitted": _l("A task was handed in"), "assignment_returned": _l("Task returned"),
+    "assignment_completed": _l("Task completed"), "video_comment": _l("New comment on the video"),
+}
+
+
+def all_labels():
+    return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
+                dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,
+                assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
+                case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
+                audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS)

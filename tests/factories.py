@@ -1,0 +1,73 @@
+"""Builders for tasks, cases and stored files used by several test modules."""
+import hashlib
+import io
+import os
+from datetime import date, timedelta
+
+from flask import current_app
+
+from models import (Assignment, CaseTransition, CaseVersion, LessonCase, StoredFile, Task)
+from studio.extensions import db
+
+# The smallest bytes each type check accepts, padded to look like a file.
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x9f\x42\x86\x81\x01" + b"\x00" * 2048
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 2048
+PDF = b"%PDF-1.4\n" + b"1 0 obj <<>> endobj\n" * 50 + b"%%EOF\n"
+
+
+def docx_bytes():
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def stored_file(user, data=WEBM, mimetype="video/webm", name="课堂实录.webm"):
+    sha = hashlib.sha256(data).hexdigest()
+    stored = StoredFile(sha256=sha, size=len(data), mimetype=mimetype, original_name=name,
+                        uploaded_by_id=user.id)
+    path = os.path.join(current_app.config["UPLOAD_DIR"], stored.relative_path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+    db.session.add(stored)
+    return stored
+
+
+def make_task(studio, setter, assignees, deliverable="lesson_case", hours=4, due_in=14, title=None):
+    task = Task(studio=studio, created_by_id=setter.id, title=title or "撰写一份规范课教学课例",
+                description="请提交教学设计、课堂实录和教学反思。", focus="lesson_design",
+                deliverable=deliverable, hours=hours, audience="members",
+                opens_on=date.today() - timedelta(days=1), due_on=date.today() + timedelta(days=due_in))
+    db.session.add(task)
+    db.session.flush()
+    for user in assignees:
+        db.session.add(Assignment(task_id=task.id, user_id=user.id))
+    db.session.flush()
+    return task
+
+
+def make_case(studio, author, state="draft", reviewer=None, kind="standard", complete=True,
+              assignment=None, title="一元一次方程的应用"):
+    case = LessonCase(studio=studio, author_id=author.id, kind=kind, title=title, subject="数学",
+                      grade="七年级", topic="行程问题", state=state,
+                      reviewer_id=getattr(reviewer, "id", None), assignment=assignment)
+    db.session.add(case)
+    db.session.flush()
+    version = CaseVersion(case_id=case.id, number=1)
+    if complete:
+        version.design_text = "## 教学目标\n会列方程解决行程问题。"
+        version.design_html = "<h2>教学目标</h2><p>会列方程解决行程问题。</p>"
+        version.recording_file = stored_file(author)
+        version.reflection = "学生对相遇问题理解较好。"
+        version.reflection_html = "<p>学生对相遇问题理解较好。</p>"
+    if state != "draft":
+        from models.base import utcnow
+        version.submitted_at = case.submitted_at = utcnow()
+        db.session.add(CaseTransition(case_id=case.id, from_state="draft", to_state="submitted",
+                                      actor_id=author.id))
+    db.session.add(version)
+    db.session.flush()
+    return case

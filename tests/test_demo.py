@@ -1,0 +1,146 @@
+"""The demo studios loaded by ``flask seed-demo``."""
+import pytest
+from flask import g, request_started
+from sqlalchemy import func, select
+
+from models import MentorGroup, MentorGroupMember, Membership, Studio, User
+from studio.demo import DEMO_PASSWORD, seed_demo
+from studio.extensions import db
+
+MATHS = "初中数学名师网络工作室"
+CHINESE = "小学语文名师网络工作室"
+
+
+@pytest.fixture(autouse=True)
+def request_globals_reset(app):
+    """The ``app`` fixture keeps one app context open, so ``g`` (Flask-Login's cached user)
+    would outlive a request; clear it as a real server would."""
+    def reset(sender, **extra):
+        for name in ("_login_user", "studio"):
+            g.pop(name, None)
+    request_started.connect(reset, app)
+    yield
+    request_started.disconnect(reset, app)
+
+
+def totals():
+    def count(model):
+        return db.session.execute(select(func.count()).select_from(model)).scalar()
+    return {model.__name__: count(model)
+            for model in (User, Studio, Membership, MentorGroup, MentorGroupMember)}
+
+
+def studio_named(name):
+    return db.session.execute(select(Studio).where(Studio.name == name)).scalar_one()
+
+
+def user_named(username):
+    return db.session.execute(select(User).where(User.username == username)).scalar_one()
+
+
+def test_seed_demo_builds_the_maths_studio(app):
+    created = seed_demo()
+
+    assert created[:3] == ["admin", MATHS, CHINESE]
+    admin = user_named("admin")
+    assert admin.is_admin and admin.is_demo
+    maths = studio_named(MATHS)
+    assert maths.role_counts() == {"master": 1, "backbone": 10, "new_teacher": 80}
+    assert maths.master.username == "master"
+    backbones = [user_named(f"backbone{b:02d}") for b in range(1, 11)]
+    placed = set()
+    for backbone in backbones:
+        assert backbone.role_in(maths) == "backbone"
+        mentees = maths.mentees_of(backbone)
+        assert len(mentees) == 8
+        assert all(m.role_in(maths) == "new_teacher" for m in mentees)
+        placed |= {m.id for m in mentees}
+    teachers = [user_named(f"teacher{n:03d}") for n in range(1, 81)]
+    assert placed == {t.id for t in teachers}  # every new teacher in exactly one group
+    assert all(maths.mentor_of(t) in backbones for t in teachers)
+    people = [admin, maths.master] + backbones + teachers
+    assert all(p.name and p.school for p in people[1:])
+    assert len({p.username for p in people}) == len(people)
+
+
+def test_seed_demo_builds_the_second_studio(app):
+    seed_demo()
+    chinese = studio_named(CHINESE)
+    counts = chinese.role_counts()
+    assert counts["master"] == 1 and counts["backbone"] >= 1 and counts["new_teacher"] >= 1
+    assert chinese.master.username == "yw_master"
+    assert user_named("yw_teacher001").role_in(chinese) == "new_teacher"
+    assert chinese.mentor_of(user_named("yw_teacher001")) is not None
+    # the studios are separate: nobody of one is in the other
+    maths = studio_named(MATHS)
+    assert user_named("yw_teacher001").role_in(maths) is None
+    assert user_named("teacher001").role_in(chinese) is None
+
+
+def test_seed_demo_twice_changes_nothing(app):
+    seed_demo()
+    before = totals()
+    names = dict(db.session.execute(select(User.username, User.name)).all())
+
+    assert seed_demo() == []
+
+    assert totals() == before
+    assert dict(db.session.execute(select(User.username, User.name)).all()) == names
+
+
+def test_demo_accounts_are_not_forced_to_change_their_password(app):
+    seed_demo()
+    forced = db.session.execute(select(func.count()).select_from(User)
+                                .where(User.must_change_password.is_(True))).scalar()
+    assert forced == 0
+    assert db.session.execute(select(func.count()).select_from(User)
+                              .where(User.is_demo.is_(False))).scalar() == 0
+
+
+@pytest.mark.parametrize("username,lands_on", [
+    ("admin", "/admin/"),
+    ("master", "/studios/{maths}/"),
+    ("backbone01", "/studios/{maths}/"),
+    ("backbone10", "/studios/{maths}/"),
+    ("teacher001", "/studios/{maths}/"),
+    ("teacher080", "/studios/{maths}/"),
+    ("yw_master", "/studios/{chinese}/"),
+    ("yw_teacher001", "/studios/{chinese}/"),
+])
+def test_every_kind_of_demo_user_logs_in_with_the_demo_password(app, client, username, lands_on):
+    seed_demo()
+    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/")  # not the change-password form
+    response = client.get("/")
+    ids = {"maths": studio_named(MATHS).id, "chinese": studio_named(CHINESE).id}
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(lands_on.format(**ids))
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_every_demo_user_has_the_demo_password(app):
+    seed_demo()
+    hashes = set(db.session.execute(select(User.password_hash)).scalars())
+    assert len(hashes) == 1
+    assert user_named("teacher042").check_password(DEMO_PASSWORD)
+
+
+def test_the_seed_demo_command_prints_the_logins(app):
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "初中数学名师网络工作室" in out and "created" in out
+    assert DEMO_PASSWORD in out
+    for username in ("admin", "master", "backbone01", "teacher001", "yw_master"):
+        assert username in out
+    db.session.commit()  # see what the command committed
+    assert studio_named(MATHS).role_counts()["new_teacher"] == 80
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert "already loaded" in again.output
+    assert DEMO_PASSWORD in again.output and "backbone01" in again.output
