@@ -27,6 +27,9 @@ def create_app(config_class=Config):
         app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = Config.ratelimit_storage(app.config.get("REDIS_URL"))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_FORM_BYTES"]
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     import models  # noqa: F401  (registers every model with SQLAlchemy)
 
@@ -48,6 +51,8 @@ def create_app(config_class=Config):
         message_queue=app.config.get("REDIS_URL"),
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"] or None,
         manage_session=False,
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
     )
     from studio import realtime
     realtime.init_app(app)

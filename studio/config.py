@@ -23,6 +23,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", os.path.join(INSTANCE_DIR, "uploads"))
     # Streamed uploads (lesson-case videos) are checked against this, in bytes.
     MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 2 * 1024 ** 3)
+    # Behind nginx: trust one proxy's X-Forwarded-For/Proto/Host (client address for limits).
+    PROXY_FIX = os.environ.get("PROXY_FIX", "0") == "1"
     # Behind nginx: serve stored files with X-Accel-Redirect to this internal location.
     X_ACCEL_PREFIX = os.environ.get("X_ACCEL_PREFIX") or None
     # Ordinary forms (CSV/XLSX imports included) are refused above this size.
@@ -44,12 +46,18 @@ class Config:
 
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is unreachable, pages keep working with per-process limits meanwhile.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "120 per minute")
 
     # Origins allowed for Socket.IO connections besides the page's own host.
     SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o]
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # How fast a dropped phone connection is noticed (seconds).
+    SOCKETIO_PING_INTERVAL = int(os.environ.get("SOCKETIO_PING_INTERVAL", "10"))
+    SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "10"))
     # Live discussion: messages per member (moving window, shared through Redis if set).
     CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds")
 

@@ -89,6 +89,8 @@ def seed_demo():
     math = db.session.execute(select(Studio).where(Studio.name == "初中数学名师网络工作室")).scalar_one()
     if seed_core_loop(math):
         created.append("tasks and lesson cases")
+    if seed_discussion(math):
+        created.append("threads and live discussion")
     db.session.commit()
     return created
 
@@ -222,4 +224,37 @@ def seed_core_loop(studio):
         kind="excellent", title="函数的概念（优秀课例）", subject="数学", grade="八年级", topic="函数"))
     cases.update_parts(excellent, mentor, {}, DESIGN, REFLECTION, None, video)
     cases.submit_case(excellent, mentor)
+    return True
+
+
+def seed_discussion(studio):
+    """Reflection threads, a seminar and some live-room history, once per studio."""
+    from blueprints.chat import operations as chat
+    from blueprints.threads import operations as threads
+    from models.thread import Thread
+
+    if db.session.execute(select(Thread.id).where(Thread.studio_id == studio.id)).first():
+        return False
+    master, mentor = _user("master"), _user("backbone01")
+    t1 = threads.start_thread(studio, _user("teacher003"), "第一次公开课后的反思",
+                              "这次课最大的问题是**时间分配**：探究环节用了20分钟，练习没有做完。\n\n"
+                              "请 @backbone01 老师帮我看看，怎样压缩导入环节？")
+    threads.add_post(t1, mentor, "导入可以直接用学生熟悉的情境，3分钟以内。另外建议把分层作业放到课后。")
+    threads.add_post(t1, _user("teacher005"), "我也遇到过类似的问题，后来用计时器提醒自己，效果不错。")
+    t2 = threads.start_thread(studio, master, "本学期教研主题：作业设计与减负",
+                              "各位老师：本学期围绕“双减”背景下的**分层作业设计**开展研讨。\n\n"
+                              "1. 每位新入职教师设计一份单元作业；\n2. 骨干教师负责组内评议；\n"
+                              "3. 第八周举行专题研讨。")
+    threads.add_post(t2, _user("backbone02"), "收到。我们组计划先从“一次函数”单元做起。")
+    seminar = chat.create_seminar(studio, master, "专题研讨：分层作业设计",
+                                  "围绕单元作业的分层与评价展开讨论。")
+    db.session.flush()
+    room = f"studio:{studio.id}"
+    lines = [("master", "各位老师好，今晚八点在线研讨，请大家提前阅读研讨帖。"),
+             ("backbone01", "好的，我们组已经准备了两个课例片段。"),
+             ("teacher001", "请问需要提前上传教学设计吗？"),
+             ("master", "需要，今天下班前上传到课例里即可。")]
+    for number, (username, body) in enumerate(lines, start=1):
+        chat.post_message(studio, room, _user(username), f"demo-{number}", body)
+    chat.post_message(studio, seminar.room, master, "demo-seminar-1", "研讨开始，请各组代表先发言。")
     return True

@@ -1,26 +1,12 @@
 """Shared helpers for the core-loop tests (tasks, hours, lesson cases, uploads,
-notifications): English pages, fresh request globals, row counts, the bell."""
+notifications): English pages, row counts, the bell, studios of a given size."""
 import html
 import re
 
-import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from studio.extensions import db
 from tests.conftest import join, login as session_login, make_studio, make_user, mentor
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """The ``app`` fixture keeps one app context open, so ``g`` (Flask-Login's cached user,
-    the page's studio) would outlive a request; clear it as a real server would."""
-    def reset(sender, **extra):
-        for name in ("_login_user", "studio"):
-            g.pop(name, None)
-    request_started.connect(reset, app)
-    yield
-    request_started.disconnect(reset, app)
 
 
 def login(client, user, locale="en"):

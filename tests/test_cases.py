@@ -15,7 +15,7 @@ from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import STATE_LABELS
 from tests.conftest import join, make_user, mentor
-from tests.coreloop import count, fresh_request_globals, login, section, text  # noqa: F401
+from tests.coreloop import count, login, section, text
 from tests.factories import WEBM, make_case, stored_file
 
 ACTIONS = sorted({action for moves in TRANSITIONS.values() for action in moves})
@@ -61,7 +61,8 @@ def url(case, tail=""):
 def snapshot(case):
     db.session.expire_all()
     fresh = db.session.get(LessonCase, case.id)
-    return {"state": fresh.state, "transitions": count(CaseTransition, CaseTransition.case_id == case.id),
+    return {"state": fresh.state,
+            "transitions": count(CaseTransition, CaseTransition.case_id == case.id),
             "versions": count(CaseVersion, CaseVersion.case_id == case.id),
             "reviews": count(Review, Review.case_id == case.id)}
 
@@ -213,7 +214,8 @@ def test_only_the_master_recommends(client, people, who):
     assert 'Recommend as excellent' in text(client.get(url(case)))
     assert client.post(url(case, "/recommend"), data={"reason": "示范性强"}).status_code == 302
     assert snapshot(case)["state"] == "recommended"
-    row = db.session.execute(select(CaseTransition).order_by(CaseTransition.id.desc())).scalars().first()
+    row = db.session.execute(select(CaseTransition)
+                             .order_by(CaseTransition.id.desc())).scalars().first()
     assert (row.to_state, row.actor_id, row.reason) == ("recommended", people.master.id, "示范性强")
 
 
@@ -261,7 +263,8 @@ def test_an_outsider_gets_403_everywhere(client, people):
     assert review(client, case, "approve").status_code == 403
     assert client.post(url(case, "/recommend"), data={"reason": "x"}).status_code == 403
     assert client.post(url(case, "/comments"), data={
-        "second": "3", "dimension": "reflection", "kind": "question", "body": "?"}).status_code == 403
+        "second": "3", "dimension": "reflection", "kind": "question",
+        "body": "?"}).status_code == 403
     assert snapshot(case) == before and count(VideoComment) == 0
 
 
@@ -555,11 +558,13 @@ def test_the_required_work_tracker(client, people):
     make_case(people.studio, people.backbone, kind="excellent", state="recommended",
               reviewer=people.master, title="骨干优秀课例")
     db.session.add(HourEntry(studio_id=people.studio.id, user_id=people.new_teacher.id,
-                             amount=50, source="manual", reason="测试", created_by_id=people.master.id))
+                             amount=50, source="manual", reason="测试",
+                             created_by_id=people.master.id))
     db.session.commit()
     login(client, people.master)
     page = text(client.get(f"/studios/{people.studio.id}/progress"))
-    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page, re.S)}
+    rows = {m.group(1): m.group(0)
+            for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page, re.S)}
     assert "Approved" in rows["张新师"] and "50.0 / 50" in rows["张新师"] and "✓" in rows["张新师"]
     assert "In review" in rows["吴新师"] and "✓" not in rows["吴新师"]
     assert "Recommended as excellent" in rows["李骨干"] and "missing" in rows["李骨干"]
@@ -571,7 +576,8 @@ def test_the_required_work_tracker(client, people):
     assert "张新师" in section(page, "progress", "</table>")
     assert "周新师" not in section(page, "progress", "</table>")
     login(client, people.peer)
-    table = section(text(client.get(f"/studios/{people.studio.id}/progress")), "progress", "</table>")
+    page = text(client.get(f"/studios/{people.studio.id}/progress"))
+    table = section(page, "progress", "</table>")
     assert "周新师" in table and "张新师" not in table
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.tasks.operations import credit_assignment
-from models import Assignment, CaseTransition, HourEntry, LessonCase
+from models import CaseTransition, HourEntry, LessonCase
 from studio.extensions import db
-from tests.coreloop import count, fresh_request_globals, login, section, text  # noqa: F401
+from tests.coreloop import count, login, section, text
 from tests.factories import make_case, make_task
 
 RUBRIC = {"learner_analysis_score": "4", "lesson_design_score": "5",

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from studio.markup import render_markdown
-from tests.coreloop import fresh_request_globals, login, text  # noqa: F401
+from tests.coreloop import login, text
 
 
 @pytest.mark.parametrize("source", [

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models import Notification
 from studio.extensions import db
-from tests.coreloop import bell_count, count, fresh_request_globals, login, text  # noqa: F401
+from tests.coreloop import bell_count, count, login, text
 from tests.factories import make_case
 
 RUBRIC = {"learner_analysis_score": "4", "lesson_design_score": "4",

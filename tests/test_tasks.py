@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import Assignment, HourEntry, Notification, Task
 from studio.extensions import db
 from tests.conftest import join, make_user, mentor
-from tests.coreloop import count, fresh_request_globals, login, section, text  # noqa: F401
+from tests.coreloop import count, login, section, text
 from tests.factories import make_task
 
 TODAY = date.today()
@@ -301,7 +301,8 @@ def test_hand_in_return_with_feedback_hand_in_again_and_complete(client, team):
     db.session.refresh(assignment)
     assert assignment.state == "completed" and assignment.completed_at is not None
     entries = db.session.execute(select(HourEntry)).scalars().all()
-    assert [(e.user_id, e.amount, e.source) for e in entries] == [(team.new_teacher.id, 3.0, "task")]
+    assert [(e.user_id, e.amount, e.source) for e in entries] == [
+        (team.new_teacher.id, 3.0, "task")]
     assert notified("assignment_completed") == {team.new_teacher.id}
     login(client, team.new_teacher)
     assert "Completed" in section(text(client.get(base)), "my-assignment")

@@ -8,7 +8,7 @@ from flask import current_app
 
 from models import CaseVersion, LessonCase, StoredFile
 from studio.extensions import db
-from tests.coreloop import count, fresh_request_globals, login, text  # noqa: F401
+from tests.coreloop import count, login, text
 from tests.factories import MP4, PDF, WEBM, docx_bytes, make_case, stored_file
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>" + b" " * 2048

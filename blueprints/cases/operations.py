@@ -132,8 +132,15 @@ def submit_case(case, author, reason=""):
     _move(case, action, author, reason)
     if case.assignment is not None and case.assignment.state in ("assigned", "returned"):
         mark_submitted(case.assignment)
-    notify([reviewer] if reviewer else [], "case_submitted", case.title, _link(case),
-           actor=author, studio=case.studio)
+    if reviewer is None:  # a master's practice case goes to the project office
+        from sqlalchemy import select
+
+        from models import User
+        reviewers = db.session.execute(
+            select(User).where(User.is_admin.is_(True), User.active.is_(True))).scalars().all()
+    else:
+        reviewers = [reviewer]
+    notify(reviewers, "case_submitted", case.title, _link(case), actor=author, studio=case.studio)
 
 
 def open_for_review(case, reviewer):

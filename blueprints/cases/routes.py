@@ -183,7 +183,8 @@ def edit(studio_id, case_id):
             if request.form.get("submit_now"):
                 operations.submit_case(case, current_user)
             db.session.commit()
-            flash(_("Saved."), "success")
+            flash(_("The lesson case has been handed in.") if request.form.get("submit_now")
+                  else _("Saved."), "success")
             return _done(studio, case)
         except RuleError as error:
             _discard(stored)

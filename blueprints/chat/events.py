@@ -32,7 +32,11 @@ def _rate_ok(user_id):
         storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
         _limiter[app] = (MovingWindowRateLimiter(storage), parse(app.config["CHAT_RATE_LIMIT"]))
     limiter, limit = _limiter[app]
-    return limiter.hit(limit, "chat", str(user_id))
+    try:
+        return limiter.hit(limit, "chat", str(user_id))
+    except Exception:  # Redis unreachable: let the message through rather than lose it
+        app.logger.warning("chat rate limit storage unavailable", exc_info=True)
+        return True
 
 
 def _fail(message, code="invalid"):

@@ -108,7 +108,13 @@ def show(studio_id, task_id):
     groups = None
     if manage or current_user.role_in(studio) == "backbone":
         groups = _by_group(studio, task)
+    my_cases = []
+    if mine is not None and task.deliverable == "lesson_case":
+        from models.case import LessonCase
+        my_cases = db.session.execute(select(LessonCase).where(
+            LessonCase.assignment_id == mine.id)).scalars().all()
     return render_template("tasks/show.html", studio=studio, task=task, mine=mine, manage=manage,
+                           my_cases=my_cases,
                            groups=groups, submit_form=SubmitAssignmentForm(),
                            decide_form=DecideAssignmentForm(), today=date.today(), **all_labels())
 

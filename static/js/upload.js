@@ -24,6 +24,19 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     errorBox.hidden = true;
+    /* Refuse an oversized file before sending it: a server that stops reading a 2 GB body
+       leaves the browser waiting, so the check happens here first (and again on the server). */
+    var limit = parseInt(form.dataset.maxBytes, 10);
+    var inputs = form.querySelectorAll("input[type=file]");
+    for (var i = 0; i < inputs.length; i++) {
+      var files = inputs[i].files || [];
+      for (var j = 0; j < files.length; j++) {
+        if (limit && files[j].size > limit) {
+          fail(form.dataset.tooLargeMessage.replace("{name}", files[j].name));
+          return;
+        }
+      }
+    }
     var data = new FormData(form);
     if (event.submitter && event.submitter.name) {
       data.append(event.submitter.name, event.submitter.value);
