@@ -158,6 +158,19 @@ def login(client, user):
     return client
 
 
+def login_en(client, user):
+    """Log in (None: log out) and read the pages in English, for tests that check words."""
+    login(client, user)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    return client
+
+
+def page_text(response):
+    import html
+    return html.unescape(response.get_data(as_text=True))
+
+
 def login_with_form(client, username, password=PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 

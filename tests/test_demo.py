@@ -11,16 +11,6 @@ MATHS = "初中数学名师网络工作室"
 CHINESE = "小学语文名师网络工作室"
 
 
-@pytest.fixture(autouse=True)
-def request_globals_reset(app):
-    """The ``app`` fixture keeps one app context open, so ``g`` (Flask-Login's cached user)
-    would outlive a request; clear it as a real server would."""
-    def reset(sender, **extra):
-        for name in ("_login_user", "studio"):
-            g.pop(name, None)
-    request_started.connect(reset, app)
-    yield
-    request_started.disconnect(reset, app)
 
 
 def totals():

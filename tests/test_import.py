@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models import ImportBatch, MentorGroup, MentorGroupMember, Membership, User
 from studio.extensions import db
-from tests.conftest import join, login as session_login, login_with_form, make_studio, make_user
+from tests.conftest import join, login_en as login, page_text as text, login_with_form, make_studio, make_user
 
 INITIAL = "Chushi-mima-2026"
 HEADER = ["name", "username", "role", "school", "subject", "phone or email", "mentor username"]
@@ -48,16 +48,8 @@ def upload(client, studio, data, filename="members.csv", password=INITIAL):
                        content_type="multipart/form-data")
 
 
-def login(client, user):
-    """Log in (None: log out) and read the pages in English, whose words these tests check."""
-    session_login(client, user)
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    return client
 
 
-def text(response):
-    return html.unescape(response.get_data(as_text=True))
 
 
 def preview_rows(response):
@@ -98,16 +90,6 @@ def mentor_username(studio, username):
     return mentor.username if mentor else None
 
 
-@pytest.fixture(autouse=True)
-def request_globals_reset(app):
-    """The ``app`` fixture keeps one app context open, so ``g`` (Flask-Login's cached user,
-    the page's studio) would outlive a request; clear it as a real server would."""
-    def reset(sender, **extra):
-        for name in ("_login_user", "studio"):
-            g.pop(name, None)
-    request_started.connect(reset, app)
-    yield
-    request_started.disconnect(reset, app)
 
 
 @pytest.fixture

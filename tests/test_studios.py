@@ -8,33 +8,15 @@ from sqlalchemy import func, select
 
 from models import MentorGroup, MentorGroupMember, Membership, User
 from studio.extensions import db
-from tests.conftest import PASSWORD, join, login as session_login, make_studio, make_user, mentor
+from tests.conftest import PASSWORD, join, login_en as login, page_text as text, make_studio, make_user, mentor
 
 INITIAL = "Chushi-mima-2026"
 
 
-@pytest.fixture(autouse=True)
-def request_globals_reset(app):
-    """The ``app`` fixture keeps one app context open, so ``g`` (Flask-Login's cached user,
-    the page's studio) would outlive a request; clear it as a real server would."""
-    def reset(sender, **extra):
-        for name in ("_login_user", "studio"):
-            g.pop(name, None)
-    request_started.connect(reset, app)
-    yield
-    request_started.disconnect(reset, app)
 
 
-def login(client, user):
-    """Log in (None: log out) and read the pages in English, whose words these tests check."""
-    session_login(client, user)
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    return client
 
 
-def text(response):
-    return html.unescape(response.get_data(as_text=True))
 
 
 def section(page, testid):

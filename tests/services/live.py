@@ -246,26 +246,31 @@ class Member:
     """One person in the room, across reconnects: every ``message`` event received on any of
     its connections, and what the page would show (rendered by seq, exactly once)."""
 
-    def __init__(self, name, base_url, cookie, room, base_seq=0):
+    def __init__(self, name, base_url, cookie, room, base_seq=0, ours=None):
         self.name, self.base_url, self.cookie, self.room = name, base_url, cookie, room
         self.base_seq = base_seq
+        # Which new messages belong to this test (others: cross-talk through a shared Redis).
+        self.ours = ours or (lambda message: True)
         self.lock = threading.Lock()
         self.client = None
         self.connections = 0
         self.live = []            # (connection number, seq) in arrival order, live events only
         self.rendered = {}        # seq -> message
         self.conflicts = []       # the same seq with different content
-        self.foreign = []         # messages for another room
+        self.foreign = []         # messages for another room or from another deployment
         self.session_ended = threading.Event()
         self.disconnected = threading.Event()
         self.reconnects = 0
         self.max_seen = base_seq   # what chat.js keeps as lastSeq
-        self.max_seen_after_seqs = []  # the after_seq chat.js would have used at each reconnect
+        self.max_seen_after_seqs = []  # (contiguous, highest seen, missing between) per reconnect
 
     # the client-side rule
     def render(self, message, source):
         seq = message["seq"]
         with self.lock:
+            if seq > self.base_seq and not self.ours(message):
+                self.foreign.append((source, message))
+                return False
             if seq in self.rendered:
                 if self._key(self.rendered[seq]) != self._key(message):
                     self.conflicts.append((source, self.rendered[seq], message))
@@ -291,7 +296,7 @@ class Member:
         def on_message(m):
             if m.get("room") != self.room:
                 with self.lock:
-                    self.foreign.append(m)
+                    self.foreign.append((f"live#{number}", m))
                 return
             with self.lock:
                 self.live.append((number, m["seq"]))
@@ -340,15 +345,20 @@ class Member:
             after_seq = ack["messages"][-1]["seq"]
 
     def drop(self):
+        """Close the current connection. The Socket.IO and Engine.IO close packets go out at
+        once; the WebSocket close handshake then waits (~3 s against the development server),
+        so that part finishes in the background."""
         client, self.client = self.client, None
         if client is not None:
-            client.disconnect()
+            close_in_background(client)
 
     def reconnect(self):
         """What the page does after a reconnect: join with the last seq, then sync from it."""
         after = self.contiguous()
         with self.lock:
-            self.max_seen_after_seqs.append((after, self.max_seen))
+            # chat.js joins with its lastSeq, the highest seq seen: what it would never get.
+            lost = [s for s in range(after + 1, self.max_seen) if s not in self.rendered]
+            self.max_seen_after_seqs.append((after, self.max_seen, lost))
             self.reconnects += 1
         return self.connect(after_seq=after, sync=True)
 
@@ -373,6 +383,12 @@ class Member:
         return late
 
 
+def close_in_background(client):
+    thread = threading.Thread(target=client.disconnect, daemon=True)
+    thread.start()
+    return thread
+
+
 def room_state(base_url, cookie, room):
     """(last seq, every message) of a room, read through ``sync`` from 0 with paging."""
     client = connect(base_url, cookie)
@@ -387,7 +403,7 @@ def room_state(base_url, cookie, room):
             after = ack["messages"][-1]["seq"]
         return (messages[-1]["seq"] if messages else 0), messages
     finally:
-        client.disconnect()
+        close_in_background(client)
 
 
 def parallel(fn, items, workers=10):
