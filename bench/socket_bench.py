@@ -69,6 +69,7 @@ CID_RE = re.compile(r'"client_id":\s*"([^"]*)"')
 ACK_RE = re.compile(r"^43(\d+)(.*)$", re.S)
 BODY = "压测消息 {i}：这节课的导入环节设计得很好，学生参与度很高，建议下次再增加一点小组合作的时间。"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+NCPU = os.cpu_count()
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -109,6 +110,24 @@ def machine_cpu():
         values = [int(v) for v in handle.readline().split()[1:]]
     idle = values[3] + values[4]
     return sum(values), idle
+
+
+def wait_quiet(max_wait, threshold=15):
+    """Wait (up to max_wait s) until the machine is at most ``threshold`` % busy over 3 s."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        a = machine_cpu()
+        time.sleep(3)
+        b = machine_cpu()
+        busy = (1 - (b[1] - a[1]) / (b[0] - a[0])) * 100
+        if busy <= threshold:
+            print(f"  machine {busy:.0f}% busy before the run", flush=True)
+            return busy
+        if time.monotonic() > deadline:
+            print(f"  WARNING: machine still {busy:.0f}% busy (other processes); measuring anyway",
+                  flush=True)
+            return busy
+        time.sleep(5)
 
 
 def open_files_limit(pid):
@@ -477,6 +496,22 @@ class Servers:
             time.sleep(0.1)
         raise RuntimeError("no gunicorn worker found")
 
+    def aux_pids(self):
+        """PostgreSQL backends serving the bench database, and redis-server when shared."""
+        out = {}
+        if self.db_name:
+            result = subprocess.run(
+                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc",
+                 f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.db_name}'"],
+                capture_output=True, text=True)
+            out["postgres"] = [int(x) for x in result.stdout.split()]
+        if self.redis_url:
+            try:
+                out["redis"] = [int(self.redis().info("server")["process_id"])]
+            except Exception:
+                pass
+        return out
+
     @property
     def addresses(self):
         return [("127.0.0.1", port) for port in self.ports]
@@ -562,6 +597,8 @@ def broadcast_step(servers, pool, sender, receivers, rate, count, drain, label):
     pids = servers.workers
     cpu0 = [cpu_seconds(p) for p in pids]
     ccpu0 = sum(cpu_seconds(p) for p in pool.pids())
+    own0 = cpu_seconds(os.getpid())
+    aux_start = {name: {p: cpu_seconds(p) for p in pids_} for name, pids_ in servers.aux_pids().items()}
     m0 = machine_cpu()
     t0 = time.monotonic()
     sent = sender.send_paced(prefix, count, rate)
@@ -577,6 +614,8 @@ def broadcast_step(servers, pool, sender, receivers, rate, count, drain, label):
     t1 = time.monotonic()
     cpu1 = [cpu_seconds(p) for p in pids]
     ccpu1 = sum(cpu_seconds(p) for p in pool.pids())
+    own1 = cpu_seconds(os.getpid())
+    aux_used = aux_cpu_used(aux_start, servers.aux_pids())
     m1 = machine_cpu()
     send_time = {i: t for i, (_ack, t) in enumerate(sent)}
     latencies, dups, closed = [], 0, 0
@@ -607,10 +646,46 @@ def broadcast_step(servers, pool, sender, receivers, rate, count, drain, label):
         "max_ms": round(latencies[-1], 1) if latencies else None,
         "ack_p50_ms": round(percentile(ack_lat, 50), 1), "ack_p99_ms": round(percentile(ack_lat, 99), 1),
         "server_cpu_pct": [round((b - a) / elapsed * 100) for a, b in zip(cpu0, cpu1)],
+        "server_cpu_ms_per_msg": round((sum(cpu1) - sum(cpu0)) / count * 1000, 2),
         "client_procs_cpu_pct": round((ccpu1 - ccpu0) / elapsed * 100),
         "machine_busy_pct": round((1 - idle / total) * 100) if total else None,
+        # CPU used by everything else on the machine, in % of one core
+        "aux_cpu_pct": {name: round(used / elapsed * 100) for name, used in aux_used.items()},
+        "others_cpu_pct": round((1 - idle / total) * NCPU * 100 - (sum(cpu1) - sum(cpu0)
+                                + ccpu1 - ccpu0 + own1 - own0
+                                + sum(aux_used.values())) / elapsed * 100)
+        if total else None,
         "seconds": round(elapsed, 1),
     }
+
+
+def aux_cpu_used(start, end_pids):
+    """CPU seconds used since ``start`` by processes alive at the end (those that started
+    meanwhile count from zero; those that ended meanwhile are missed)."""
+    used = {}
+    for name, pids in end_pids.items():
+        before = start.get(name, {})
+        total = 0.0
+        for pid in pids:
+            now = cpu_seconds(pid)
+            total += max(0.0, now - before.get(pid, 0.0))
+        used[name] = total
+    return used
+
+
+def undisturbed_step(servers, pool, sender, receivers, rate, count, args, label):
+    """A step, repeated (up to --retries times, after waiting for quiet) while other
+    processes on the machine used more than --max-others % of a core during it."""
+    for attempt in range(args.retries + 1):
+        result = broadcast_step(servers, pool, sender, receivers, rate, count, args.drain, label)
+        result["attempt"] = attempt + 1
+        if result["others_cpu_pct"] is None or result["others_cpu_pct"] <= args.max_others:
+            return result
+        print(f"  (disturbed: other processes used {result['others_cpu_pct']}% of a core;"
+              f" p99 was {result['p99_ms']} ms; retrying)", flush=True)
+        wait_quiet(60)
+    result["disturbed"] = True
+    return result
 
 
 def sustainable(result, max_p99, min_pace=0.95):
@@ -625,8 +700,10 @@ def print_step(r):
           f" acks ok {r['ack_ok']} failed {r['ack_failed']} {r['ack_failed_codes'] or ''} missing {r['ack_missing']}"
           f" | latency p50 {r['p50_ms']} p90 {r['p90_ms']} p99 {r['p99_ms']} max {r['max_ms']} ms"
           f" | ack p50 {r['ack_p50_ms']} p99 {r['ack_p99_ms']} ms"
-          f" | CPU server {r['server_cpu_pct']}% clients {r['client_procs_cpu_pct']}%"
-          f" machine {r['machine_busy_pct']}% | {r['seconds']} s", flush=True)
+          f" | CPU server {r['server_cpu_pct']}% ({r['server_cpu_ms_per_msg']} ms/msg) clients {r['client_procs_cpu_pct']}%"
+          f" {' '.join(f'{k} {v}%' for k, v in r['aux_cpu_pct'].items())}"
+          f" machine {r['machine_busy_pct']}% (others {r['others_cpu_pct']}% of a core)"
+          f" | {r['seconds']} s", flush=True)
 
 
 def setup_room(servers, args):
@@ -651,7 +728,7 @@ def cmd_latency(servers, args):
     try:
         if args.warmup:
             broadcast_step(servers, pool, sender, ready, args.rate, args.warmup, args.drain, "warm")
-        result = broadcast_step(servers, pool, sender, ready, args.rate, args.messages, args.drain, "lat")
+        result = undisturbed_step(servers, pool, sender, ready, args.rate, args.messages, args, "lat")
         print_step(result)
         return {"latency": result}
     finally:
@@ -667,7 +744,7 @@ def cmd_rate(servers, args):
             broadcast_step(servers, pool, sender, ready, args.rates[0], args.warmup, args.drain, "warm")
         for rate in args.rates:
             count = max(10, int(rate * args.seconds))
-            result = broadcast_step(servers, pool, sender, ready, rate, count, args.drain, f"r{rate}")
+            result = undisturbed_step(servers, pool, sender, ready, rate, count, args, f"r{rate:g}")
             ok = sustainable(result, args.max_p99)
             result["sustainable"] = ok
             steps.append(result)
@@ -755,12 +832,17 @@ def main():
         p.add_argument("--timeout", type=int, default=200, help="abort the whole run after this")
         p.add_argument("--json", help="append the result as one JSON line to this file")
         p.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+        p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                       help="first wait up to this long for the machine to be <= 15%% busy")
 
     def room(p):
         p.add_argument("--clients", type=int, default=110, help="receivers in the room")
         p.add_argument("--client-procs", type=int, default=2)
         p.add_argument("--drain", type=float, default=10, help="seconds to wait after the last send")
         p.add_argument("--warmup", type=int, default=20, help="messages sent first, not counted")
+        p.add_argument("--max-others", type=float, default=25,
+                       help="repeat a step if other processes used more than this %% of a core")
+        p.add_argument("--retries", type=int, default=3)
 
     p = sub.add_parser("latency", help="broadcast latency at one paced rate")
     common(p)
@@ -791,6 +873,7 @@ def main():
     def on_alarm(_signum, _frame):
         raise TimeoutError(f"run exceeded --timeout {args.timeout} s")
     signal.signal(signal.SIGALRM, on_alarm)
+    quiet = wait_quiet(args.wait_quiet) if args.wait_quiet else None
     signal.alarm(args.timeout)
 
     raise_nofile()
@@ -818,7 +901,7 @@ def main():
             print(f"  server log: {len(problems)} error lines, first: {problems[:6]}", flush=True)
         servers.cleanup()
     if args.json and result is not None:
-        record = {"started": started, "command": args.command, "target": args.target,
+        record = {"started": started, "busy_before_pct": quiet, "command": args.command, "target": args.target,
                   "processes": args.processes, "args": {k: v for k, v in vars(args).items()
                                                         if k not in ("json",)},
                   "server_log_problems": problems[:20], "result": result}

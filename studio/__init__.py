@@ -43,12 +43,17 @@ def create_app(config_class=Config):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
     limiter.init_app(app)
     import blueprints.chat.events  # noqa: F401  (handlers must exist before init_app binds them)
+    if not app.config.get("SOCKETIO_CHANNEL"):
+        import hashlib
+        digest = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+        app.config["SOCKETIO_CHANNEL"] = f"mentor-studio-{digest}"
     # SocketIO keeps options between init_app calls: forget an earlier app's queue manager.
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"] or None,
         manage_session=False,
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],

@@ -55,6 +55,9 @@ class Config:
     # Origins allowed for Socket.IO connections besides the page's own host.
     SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o]
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Redis pub/sub channel and key prefix of this deployment. Unset: derived from the
+    # database URL, so two deployments sharing one Redis never see each other's events.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or None
     # How fast a dropped phone connection is noticed (seconds).
     SOCKETIO_PING_INTERVAL = int(os.environ.get("SOCKETIO_PING_INTERVAL", "10"))
     SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "10"))

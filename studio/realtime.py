@@ -43,7 +43,7 @@ def init_app(app):
     event.listen(db.session, "after_commit", _send_pending)
     event.listen(db.session, "after_commit", _run_after)
     event.listen(db.session, "after_rollback", _drop_pending)
-    app.extensions["presence"] = (RedisPresence(app.config["REDIS_URL"])
+    app.extensions["presence"] = (RedisPresence(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"])
                                   if app.config.get("REDIS_URL") else MemoryPresence())
 
 
@@ -109,10 +109,10 @@ class RedisPresence:
     """The same, in Redis hashes; entries expire if a process dies without cleaning up."""
     TTL = 6 * 3600
 
-    def __init__(self, url):
+    def __init__(self, url, channel):
         import redis
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self.prefix = "mentor:presence:"
+        self.prefix = f"{channel}:presence:"
 
     def _k(self, *parts):
         return self.prefix + ":".join(str(p) for p in parts)

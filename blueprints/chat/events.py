@@ -10,7 +10,7 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import disconnect, emit, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room
 
 from blueprints.chat import operations
 from models import User
@@ -87,7 +87,11 @@ def on_connect(auth=None):
     g.pop("_login_user", None)
     if not current_user.is_authenticated or not current_user.active:
         return False
-    presence().connect(request.sid, current_user.id)
+    try:
+        presence().connect(request.sid, current_user.id)
+    except Exception:  # Redis unreachable: refuse, so the client shows "reconnecting" and retries
+        current_app.logger.warning("presence unavailable; connection refused", exc_info=True)
+        raise ConnectionRefusedError("unavailable")
     join_room(user_room(current_user.id))
     return True
 
@@ -95,8 +99,12 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     """The others in each room the user was in receive ``presence`` with who is left."""
-    for room in presence().forget(request.sid):
-        emit("presence", {"room": room, "members": _members(room)}, to=room)
+    try:
+        rooms = presence().forget(request.sid)
+        for room in rooms:
+            emit("presence", {"room": room, "members": _members(room)}, to=room)
+    except Exception:
+        current_app.logger.warning("presence unavailable at disconnect", exc_info=True)
 
 
 @socketio.on("join")
@@ -107,7 +115,12 @@ def on_join(data):
     ``presence``."""
     studio, seminar, room = _room(data)
     join_room(room)
-    presence().join(room, request.sid, current_user.id, current_user.name)
+    try:
+        presence().join(room, request.sid, current_user.id, current_user.name)
+        members = _members(room)
+    except Exception:  # presence is a nicety; the history must still arrive
+        current_app.logger.warning("presence unavailable at join", exc_info=True)
+        members = []
     after = data.get("after_seq")
     if isinstance(after, int) and after >= 0:
         rows = operations.messages_after(room, after, limit=501)
@@ -115,7 +128,7 @@ def on_join(data):
         rows = rows[:500]
     else:
         rows, more = operations.messages_before(room), False
-    emit("presence", {"room": room, "members": _members(room)}, to=room)
+    emit("presence", {"room": room, "members": members}, to=room)
     return {"ok": True, "room": room, "messages": [m.as_event() for m in rows], "more": more,
             "moderator": studio.can_moderate(current_user)}
 

@@ -77,10 +77,17 @@ def post_message(studio, room, author, client_id, body):
         raise RuleError(_l("A message has at most %(n)s characters.", n=MAX_MESSAGE))
     if is_muted(room, author):
         raise RuleError(_l("A moderator has muted you in this room for now."))
-    message = ChatMessage(room=room, studio_id=studio.id, seq=_next_seq(room),
-                          author_id=author.id, author=author, client_id=client_id, body=body)
-    db.session.add(message)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same client id sent twice at the same moment
+            message = ChatMessage(room=room, studio_id=studio.id, seq=_next_seq(room),
+                                  author_id=author.id, author=author, client_id=client_id,
+                                  body=body)
+            db.session.add(message)
+    except IntegrityError:
+        existing = db.session.execute(select(ChatMessage).where(
+            ChatMessage.room == room, ChatMessage.author_id == author.id,
+            ChatMessage.client_id == client_id)).scalar_one()
+        return existing, False
     emit_after_commit("message", message.as_event(), to=room)
     return message, True
 

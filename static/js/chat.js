@@ -10,7 +10,8 @@
   var t = root.dataset;
   var room = t.room;
   var me = parseInt(t.me, 10);
-  var lastSeq = parseInt(t.lastSeq, 10) || 0;
+  var lastSeq = parseInt(t.lastSeq, 10) || 0;   /* the highest number shown */
+  var contiguous = lastSeq;  /* every number up to this one is shown: syncs start here */
   var firstSeq = null;
   var list = root.querySelector("[data-messages]");
   var conn = root.querySelector("[data-testid=connection]");
@@ -115,12 +116,13 @@
       list.insertBefore(li, after);
     }
     if (firstSeq === null || m.seq < firstSeq) { firstSeq = m.seq; }
+    while (bySeq[contiguous + 1]) { contiguous += 1; }
     outbox.forEach(function (item) { list.appendChild(item.li); });
     if (atBottom) { list.scrollTop = list.scrollHeight; }
   }
 
   function sync() {
-    socket.emit("sync", { room: room, after_seq: lastSeq }, function (ack) {
+    socket.emit("sync", { room: room, after_seq: contiguous }, function (ack) {
       if (!ack || !ack.ok) { return; }
       ack.messages.forEach(render);
       if (ack.more) { sync(); }
@@ -128,7 +130,7 @@
   }
 
   function join() {
-    socket.emit("join", { room: room, after_seq: lastSeq }, function (ack) {
+    socket.emit("join", { room: room, after_seq: contiguous }, function (ack) {
       if (!ack || !ack.ok) { showError(ack ? ack.error : ""); return; }
       joined = true;
       ack.messages.forEach(render);
@@ -144,8 +146,7 @@
         if (err) { return; }                       /* no answer: kept, re-sent on reconnect */
         if (ack.ok) {
           item.acked = true;
-          if (ack.seq > lastSeq + 1) { sync(); }   /* our broadcast will come; fill any gap */
-          else if (!bySeq[ack.seq]) { sync(); }
+          if (ack.seq > contiguous + 1 || !bySeq[ack.seq]) { sync(); }  /* fill any gap */
         } else {
           outbox = outbox.filter(function (x) { return x !== item; });
           item.li.classList.add("failed");
@@ -209,9 +210,8 @@
   });
   socket.on("message", function (m) {
     if (m.room !== room) { return; }
-    var gap = m.seq > lastSeq + 1;
     render(m);
-    if (gap) { sync(); }
+    if (m.seq > contiguous) { sync(); }   /* an earlier one has not arrived (yet): ask for it */
   });
   socket.on("deleted", function (data) {
     var li = bySeq[data.seq];

@@ -20,7 +20,17 @@
     count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
   });
 
+  /* A connection the server refused (for instance while Redis is unreachable) is not retried
+     by the client library: try again after a pause, as long as the session is alive. */
+  var ended = false;
+  socket.on("connect_error", function () {
+    if (!socket.active && !ended) {
+      setTimeout(function () { if (!socket.connected && !ended) { socket.connect(); } }, 3000);
+    }
+  });
+
   socket.on("session_ended", function () {
+    ended = true;
     socket.io.opts.reconnection = false;
     socket.disconnect();
     document.dispatchEvent(new CustomEvent("mentor:session-ended"));

@@ -5,7 +5,6 @@ that follows the page's rule "render by seq, exactly once".
 Nothing here uses the in-process app of ``tests/conftest.py``.
 """
 import os
-import random
 import re
 import socket
 import subprocess
@@ -259,6 +258,7 @@ class Member:
         self.conflicts = []       # the same seq with different content
         self.foreign = []         # messages for another room or from another deployment
         self.session_ended = threading.Event()
+        self.session_ended_at = []
         self.disconnected = threading.Event()
         self.reconnects = 0
         self.max_seen = base_seq   # what chat.js keeps as lastSeq
@@ -294,16 +294,16 @@ class Member:
     def _attach(self, client, number):
         @client.on("message")
         def on_message(m):
-            if m.get("room") != self.room:
-                with self.lock:
-                    self.foreign.append((f"live#{number}", m))
-                return
             with self.lock:
+                if m.get("room") != self.room or (m["seq"] > self.base_seq and not self.ours(m)):
+                    self.foreign.append((f"live#{number}", m))
+                    return
                 self.live.append((number, m["seq"]))
             self.render(m, f"live#{number}")
 
         @client.on("session_ended")
         def on_session_ended(data):
+            self.session_ended_at.append(time.monotonic())
             self.session_ended.set()
 
         @client.on("disconnect")
@@ -411,8 +411,3 @@ def parallel(fn, items, workers=10):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(fn, items))
 
-
-def shuffled(items, seed=None):
-    items = list(items)
-    random.Random(seed).shuffle(items)
-    return items

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -20,8 +21,7 @@ import socketio
 from tests.conftest import REQUIRE_SERVICES
 from tests.services.live import (
     LiveDatabase, Member, ServerProcess, close_in_background, connect, free_port, login, logout,
-    parallel,
-    room_state, server_logs, start_servers,
+    parallel, room_state, server_logs, start_servers,
 )
 
 ROOM = "studio:1"                    # 初中数学名师网络工作室, the first studio seed-demo makes
@@ -85,8 +85,8 @@ def redis_live_url():
     """Redis database ``REDIS_DB`` on the server of ``REDIS_URL`` (or the local default)."""
     import redis
 
-    base = os.environ.get("REDIS_URL") or DEFAULT_REDIS
-    url = base.rsplit("/", 1)[0] + f"/{REDIS_DB}" if base.count("/") >= 3 else base + f"/{REDIS_DB}"
+    base = urlsplit(os.environ.get("REDIS_URL") or DEFAULT_REDIS)
+    url = urlunsplit(base._replace(path=f"/{REDIS_DB}"))
     try:
         connection = redis.Redis.from_url(url, socket_connect_timeout=5)
         connection.ping()
@@ -159,7 +159,8 @@ class Sender:
             self.errors.append((client_id, ack))
             assert ack and ack.get("code") in ("error",), f"send refused for good: {ack}"
             time.sleep(0.05 * (attempt + 1))
-        raise AssertionError(f"{client_id}: no ok acknowledgement after 8 tries: {self.errors[-3:]}")
+        raise AssertionError(f"{client_id}: no ok acknowledgement after 8 tries: "
+                             f"{self.errors[-3:]}")
 
     def _check(self, client_id, ack, how):
         first = self.acks[client_id]
@@ -247,6 +248,8 @@ def room_under_load(urls, cookie_for):
                 time.sleep(delay)
                 member.drop()                      # the socket goes away (clean close)
                 time.sleep(rng.uniform(0.1, 0.5))
+                # Back through the "load balancer": on two processes, to the other one.
+                member.base_url = urls[(urls.index(member.base_url) + 1) % len(urls)]
                 member.reconnect()                 # join after_seq + sync after_seq
             except Exception as error:   # reported below, with the member
                 chaos_errors.append((member.name, repr(error)))
@@ -263,7 +266,6 @@ def room_under_load(urls, cookie_for):
         threads = [threading.Thread(target=guard(s.run), args=(0.03,)) for s in workers]
         threads += [threading.Thread(target=chaos, args=(v, 0.2 + 0.25 * i))
                     for i, v in enumerate(victims)]
-        started = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -280,7 +282,8 @@ def room_under_load(urls, cookie_for):
         assert len(acks) == MESSAGES
         seqs = sorted(seq for seq, _id in acks.values())
         expected = list(range(start_seq + 1, start_seq + MESSAGES + 1))
-        assert seqs == expected, f"acknowledged seqs are not {start_seq + 1}..{start_seq + MESSAGES}"
+        assert seqs == expected, \
+            f"acknowledged seqs are not {start_seq + 1}..{start_seq + MESSAGES}: {seqs}"
         by_seq = {seq: (cid, mid) for cid, (seq, mid) in acks.items()}
 
         # Every member ends with every message exactly once, by seq, nothing else.
@@ -290,6 +293,27 @@ def room_under_load(urls, cookie_for):
                 break
             time.sleep(0.1)
         lap("converge")
+        late = sum(len(m.out_of_order()) for m in everyone)
+        risky = [(m.name, a, s, lost) for m in members for a, s, lost in m.max_seen_after_seqs
+                 if lost]
+        stats = {
+            "servers": len(urls), "start_seq": start_seq, "seconds": timings,
+            "reconnects": sum(m.reconnects for m in members),
+            # Error answers to a send (each then re-sent with the same client id, as the page's
+            # outbox does): (client id, code). Ids ending in 004/014 were sent twice at once.
+            "error_acks": [(cid, (ack or {}).get("code"))
+                           for s in workers for cid, ack in s.errors],
+            "duplicate_sends": sum(s.duplicates_sent for s in workers),
+            "live_events": sum(len(m.live) for m in everyone),
+            "out_of_order_live_events": late,
+            # Reconnects where the highest seq seen (chat.js's lastSeq) had a hole below it:
+            # (member, last contiguous seq, highest seq, seqs a lastSeq-based join would lose).
+            "reconnects_with_a_hole_below_the_highest_seq": risky,
+            # Messages of another room, or of another deployment publishing on the same Redis
+            # server (Socket.IO's pub/sub channel ignores the database number).
+            "foreign_messages": sum(len(m.foreign) for m in everyone),
+        }
+        print(f"\nLIVE-STATS {stats}")
         problems = []
         for m in everyone:
             mine = sorted(s for s in m.rendered if s > start_seq)
@@ -318,26 +342,6 @@ def room_under_load(urls, cookie_for):
         assert sorted(m["client_id"] for m in new) == sorted(acks)
         lap("check")
 
-        late = sum(len(m.out_of_order()) for m in everyone)
-        risky = [(m.name, a, s, lost) for m in members for a, s, lost in m.max_seen_after_seqs
-                 if lost]
-        stats = {
-            "servers": len(urls), "start_seq": start_seq, "seconds": timings,
-            "reconnects": sum(m.reconnects for m in members),
-            # Error answers to a send (each then re-sent with the same client id, as the page's
-            # outbox does): (client id, code). Ids ending in 004/014 were sent twice at once.
-            "error_acks": [(cid, (ack or {}).get("code")) for s in workers for cid, ack in s.errors],
-            "duplicate_sends": sum(s.duplicates_sent for s in workers),
-            "live_events": sum(len(m.live) for m in everyone),
-            "out_of_order_live_events": late,
-            # Reconnects where the highest seq seen (chat.js's lastSeq) had a hole below it:
-            # (member, last contiguous seq, highest seq, seqs a lastSeq-based join would lose).
-            "reconnects_with_a_hole_below_the_highest_seq": risky,
-            # Messages of another room, or of another deployment publishing on the same Redis
-            # server (Socket.IO's pub/sub channel ignores the database number).
-            "foreign_messages": sum(len(m.foreign) for m in everyone),
-        }
-        print(f"\nLIVE-STATS {stats}")
         return stats
     finally:
         parallel(lambda m: m.drop(), everyone, workers=len(everyone))
@@ -393,17 +397,26 @@ def logout_ends_socket(socket_url, logout_url, username):
     member = Member(username, socket_url, cookie, ROOM)
     member.connect(after_seq=0)
     try:
+        assert not member.disconnected.is_set()
+        # (A session_ended before the logout would come from another deployment on the same
+        # Redis server: their user ids are ours too. Only what comes after the logout counts.)
+        early = len(member.session_ended_at)
+        logged_out = time.monotonic()
         answer = logout(http, logout_url)
         assert answer.status_code in (302, 303), answer.status_code
+
+        def ended():
+            return any(at >= logged_out for at in member.session_ended_at[early:])
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            if member.session_ended.is_set() and member.disconnected.is_set():
+            if ended() and member.disconnected.is_set():
                 break
             time.sleep(0.05)
-        assert member.session_ended.is_set() or member.disconnected.is_set(), \
+        assert ended() or member.disconnected.is_set(), \
             "within 5 s the socket neither received session_ended nor was disconnected"
-        outcome = {"session_ended": member.session_ended.is_set(),
-                   "disconnected": member.disconnected.is_set()}
+        outcome = {"session_ended": ended(), "disconnected": member.disconnected.is_set(),
+                   "seconds": round(time.monotonic() - logged_out, 2),
+                   "session_ended_before_logout": early}
         if not member.disconnected.is_set():   # still open: any event must end it now
             ack = member.client.call("sync", {"room": ROOM, "after_seq": 0}, timeout=10)
             assert ack["ok"] is False and ack["code"] == "unauthenticated", ack
