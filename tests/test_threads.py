@@ -231,7 +231,8 @@ def test_unread_markers_follow_what_a_member_has_read(client, cast):
     login(client, cast.master)
     thread_id = start(client, cast, "本周研讨", "大家说说本周的收获。")
     login(client, cast.new_teacher)
-    assert 'class="unread"' in thread_list(client, cast)       # never opened
+    listing = thread_list(client, cast)
+    assert 'class="unread"' in listing and "#unread" not in listing  # never opened: from the top
     page = show(client, cast, thread_id)
     assert 'id="unread"' not in page
     assert 'class="unread"' not in thread_list(client, cast)   # read now

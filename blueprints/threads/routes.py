@@ -42,8 +42,10 @@ def index(studio_id):
     newest = dict(db.session.execute(select(Post.thread_id, func.max(Post.id))
                                      .where(Post.thread_id.in_(ids)).group_by(Post.thread_id)).all())
     unread = {tid for tid in ids if newest.get(tid, 0) > read.get(tid, 0)}
+    # A thread read before opens at its first new post; one never opened, at the top.
+    resume = {tid for tid in unread if read.get(tid)}
     return render_template("threads/index.html", studio=studio, threads=threads, unread=unread,
-                           query=query)
+                           resume=resume, query=query)
 
 
 def _subject(studio, subject_type, subject_id):
