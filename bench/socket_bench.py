@@ -882,9 +882,14 @@ def main():
 
     def on_alarm(_signum, _frame):
         raise TimeoutError(f"run exceeded --timeout {args.timeout} s")
+
+    def on_term(_signum, _frame):
+        raise KeyboardInterrupt("terminated")  # so the finally blocks clean up
     signal.signal(signal.SIGALRM, on_alarm)
-    quiet = wait_quiet(args.wait_quiet) if args.wait_quiet else None
+    signal.signal(signal.SIGTERM, on_term)
+    # the wait for a quiet machine counts against --timeout too
     signal.alarm(args.timeout)
+    quiet = wait_quiet(min(args.wait_quiet, args.timeout / 2)) if args.wait_quiet else None
 
     raise_nofile()
     servers = Servers(args)
