@@ -34,8 +34,13 @@ class Task(db.Model):
                                   cascade="all, delete-orphan")
 
     def can_view(self, user):
-        """Members of the studio see its tasks; the admin sees all."""
-        return self.studio.can_view(user)
+        """The setter, the master and the admin; the task's assignees; and backbone teachers,
+        who follow their mentees' tasks. Other members do not see tasks not set for them."""
+        if not self.studio.can_view(user):
+            return False
+        if self.can_manage(user) or user.role_in(self.studio) == "backbone":
+            return True
+        return any(a.user_id == user.id for a in self.assignments)
 
     def can_manage(self, user):
         """The setter, the studio's master and the admin follow up a task."""

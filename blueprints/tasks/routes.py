@@ -103,8 +103,7 @@ def show(studio_id, task_id):
     task = _load_task(studio, task_id)
     mine = next((a for a in task.assignments if a.user_id == current_user.id), None)
     manage = task.can_manage(current_user)
-    if not manage and mine is None and current_user.role_in(studio) != "backbone":
-        abort(403)
+    require(task.can_view(current_user))
     groups = None
     if manage or current_user.role_in(studio) == "backbone":
         groups = _by_group(studio, task)
