@@ -1,4 +1,6 @@
 """Lesson cases (教学课例): design, classroom recording and reflection, versioned, reviewed."""
+from sqlalchemy import false, or_, select
+
 from models.base import utcnow
 from studio.extensions import db
 
@@ -93,6 +95,18 @@ class LessonCase(db.Model):
         if self.state in ("approved", "recommended"):
             return True
         return user.is_admin or user.id == self.reviewer_id or self._role(user) == "master"
+
+    @classmethod
+    def visible_to(cls, studio, user):
+        """The query twin of ``can_view``: the cases of a studio a user may see."""
+        stmt = select(cls).where(cls.studio_id == studio.id)
+        if not studio.can_view(user):
+            return stmt.where(false())
+        if studio.is_run_by(user):
+            return stmt.where(or_(cls.state != "draft", cls.author_id == user.id))
+        return stmt.where(or_(cls.author_id == user.id,
+                              cls.state.in_(("approved", "recommended")),
+                              (cls.reviewer_id == user.id) & (cls.state != "draft")))
 
     def can_edit(self, user):
         return user.id == self.author_id and self.state in ("draft", "changes_requested")

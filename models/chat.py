@@ -1,4 +1,6 @@
 """Live discussion (在线研讨): rooms, messages with a per-room sequence number, seminars."""
+from sqlalchemy import false, select
+
 from models.base import utcnow
 from studio.extensions import db
 
@@ -21,6 +23,17 @@ class Seminar(db.Model):
     @property
     def room(self):
         return f"seminar:{self.id}"
+
+    def can_view(self, user):
+        """A seminar is open to whoever sees its studio."""
+        return self.studio.can_view(user)
+
+    @classmethod
+    def visible_to(cls, studio, user):
+        """The query twin of ``can_view``."""
+        if not studio.can_view(user):
+            return select(cls).where(false())
+        return select(cls).where(cls.studio_id == studio.id)
 
 
 class RoomCounter(db.Model):

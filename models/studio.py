@@ -43,9 +43,13 @@ class Studio(db.Model):
             user.is_admin or self._role(user) is not None
         )
 
+    def is_run_by(self, user):
+        """The master runs the studio; the project office (admin) may step in."""
+        return self.can_view(user) and (user.is_admin or self._role(user) == "master")
+
     def can_manage_members(self, user):
         """The master runs membership and mentor groups; the admin may step in."""
-        return self.can_view(user) and (user.is_admin or self._role(user) == "master")
+        return self.is_run_by(user)
 
     def can_edit(self, user):
         """Studio settings (name, cycle, limits, status) and appointing the master."""
@@ -59,6 +63,11 @@ class Studio(db.Model):
         if self.can_manage_members(user):
             return True
         return member is not None and self.mentor_of(member) == user
+
+    def can_take_part(self, user):
+        """Who posts in the studio's threads and live rooms: its members. The project office
+        (admin) reads every studio's threads and rooms but does not take part in them."""
+        return self._role(user) is not None
 
     def can_set_tasks(self, user):
         return self._role(user) in ("master", "backbone")
@@ -118,6 +127,12 @@ class Studio(db.Model):
         return db.session.execute(
             select(MentorGroup).where(MentorGroup.studio_id == self.id, MentorGroup.mentor_id == user.id)
         ).scalar_one_or_none()
+
+    def current_mentee_ids(self, mentor):
+        """A select of the ids of ``mentor``'s current mentees (for query twins)."""
+        return (select(MentorGroupMember.mentee_id).join(MentorGroup)
+                .where(MentorGroup.studio_id == self.id, MentorGroup.mentor_id == mentor.id,
+                       MentorGroupMember.ended_at.is_(None)))
 
     def mentees_of(self, user):
         group = self.group_of_mentor(user)

@@ -1,6 +1,8 @@
 """Tasks (任务) and one Assignment per assignee."""
 from datetime import date
 
+from sqlalchemy import exists, false, or_, select
+
 from models.base import utcnow
 from studio.extensions import db
 
@@ -34,18 +36,42 @@ class Task(db.Model):
                                   cascade="all, delete-orphan")
 
     def can_view(self, user):
-        """The setter, the master and the admin; the task's assignees; and backbone teachers,
-        who follow their mentees' tasks. Other members do not see tasks not set for them."""
+        """The setter, the master and the admin; the task's assignees; and the mentors of its
+        assignees, who follow their mentees' tasks. Other members do not see it."""
         if not self.studio.can_view(user):
             return False
-        if self.can_manage(user) or user.role_in(self.studio) == "backbone":
+        if self.can_manage(user) or any(a.user_id == user.id for a in self.assignments):
             return True
-        return any(a.user_id == user.id for a in self.assignments)
+        return self.is_followed_by(user)
+
+    def is_followed_by(self, user):
+        """A mentor follows the tasks set for their current mentees."""
+        mentees = self.studio.current_mentee_ids(user)
+        return db.session.execute(select(exists().where(
+            Assignment.task_id == self.id, Assignment.user_id.in_(mentees)))).scalar()
+
+    def can_follow_progress(self, user):
+        """Who sees the hand-ins grouped by mentor group: managers and following mentors."""
+        return self.can_manage(user) or self.is_followed_by(user)
+
+    @classmethod
+    def visible_to(cls, studio, user):
+        """The query twin of ``can_view``: the tasks of a studio the user may see."""
+        stmt = select(cls).where(cls.studio_id == studio.id)
+        if not studio.can_view(user):
+            return stmt.where(false())
+        if studio.is_run_by(user):
+            return stmt
+        assigned = select(Assignment.task_id).where(Assignment.user_id == user.id)
+        followed = select(Assignment.task_id).where(
+            Assignment.user_id.in_(studio.current_mentee_ids(user)))
+        return stmt.where(or_(cls.created_by_id == user.id, cls.id.in_(assigned),
+                              cls.id.in_(followed)))
 
     def can_manage(self, user):
         """The setter, the studio's master and the admin follow up a task."""
         return self.studio.can_view(user) and (
-            user.is_admin or user.id == self.created_by_id or user.role_in(self.studio) == "master")
+            user.id == self.created_by_id or self.studio.is_run_by(user))
 
 
 class Assignment(db.Model):

@@ -1,8 +1,21 @@
 """Reflection threads (研讨帖 / 反思): standalone topics or attached to a case, task, activity."""
+from sqlalchemy import false, or_, select
+
 from models.base import utcnow
 from studio.extensions import db
 
-SUBJECTS = ("studio", "case", "task", "activity", "seminar")
+
+def subject_models():
+    """The one map of what a thread can be about: subject kind -> model. Each model has
+    ``can_view(user)`` and its query twin ``visible_to(studio, user)``; a thread about it
+    follows that rule. A thread of kind ``studio`` is about the studio itself."""
+    from models.case import LessonCase
+    from models.chat import Seminar
+    from models.task import Task
+    return {"case": LessonCase, "task": Task, "seminar": Seminar}
+
+
+SUBJECT_KINDS = ("studio", "case", "task", "seminar")
 
 
 class Thread(db.Model):
@@ -21,19 +34,39 @@ class Thread(db.Model):
     studio = db.relationship("Studio")
     author = db.relationship("User", lazy="joined")
 
+    @property
+    def subject(self):
+        """The case, task or seminar the thread is about (None for a studio thread)."""
+        model = subject_models().get(self.subject_type)
+        if model is None or self.subject_id is None:
+            return None
+        subject = db.session.get(model, self.subject_id)
+        return subject if subject is not None and subject.studio_id == self.studio_id else None
+
     def can_view(self, user):
-        """A thread is seen by the members of its studio (and the admin); a thread on a lesson
-        case only by those who may see the case."""
+        """A studio thread is seen by whoever sees the studio; a thread about a case, task or
+        seminar only by those who may see that subject (its own ``can_view``)."""
         if not self.studio.can_view(user):
             return False
-        if self.subject_type == "case":
-            from models.case import LessonCase
-            case = db.session.get(LessonCase, self.subject_id)
-            return case is not None and case.can_view(user)
-        return True
+        if self.subject_type == "studio":
+            return True
+        subject = self.subject
+        return subject is not None and subject.can_view(user)
+
+    @classmethod
+    def visible_to(cls, studio, user):
+        """The query twin of ``can_view``: the threads of a studio the user may see."""
+        if not studio.can_view(user):
+            return select(cls).where(false())
+        allowed = [cls.subject_type == "studio"]
+        for kind, model in subject_models().items():
+            ids = model.visible_to(studio, user).with_only_columns(model.id)
+            allowed.append((cls.subject_type == kind) & cls.subject_id.in_(ids))
+        return select(cls).where(cls.studio_id == studio.id, or_(*allowed))
 
     def can_post(self, user):
-        return self.can_view(user) and user.role_in(self.studio) is not None
+        """Members who see the thread take part in it (the studio's one rule)."""
+        return self.can_view(user) and self.studio.can_take_part(user)
 
     def can_moderate(self, user):
         return self.studio.can_moderate(user)

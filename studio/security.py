@@ -85,3 +85,18 @@ def load_studio(studio_id, check="can_view"):
     require(getattr(studio, check)(current_user))
     g.studio = studio
     return studio
+
+
+def load_object(model, object_id, check="can_view", **owner):
+    """The one loader for "this object, in this studio (or thread, task...), if the user
+    may": 404 unless the row exists and each ``owner`` attribute matches (``studio_id=``,
+    ``thread_id=``, ...), then 403 unless its ``check`` method allows the current user
+    (``check=None`` when the caller has authorized through the owner)."""
+    from studio.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None or any(getattr(obj, name) != value for name, value in owner.items()):
+        abort(404)
+    if check is not None:
+        require(getattr(obj, check)(current_user))
+    return obj

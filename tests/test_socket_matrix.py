@@ -14,16 +14,18 @@ def E(admin, master, backbone, new_teacher, outsider):
 
 
 MEMBERS = E(OK, OK, OK, OK, FORBIDDEN)
+# The project office reads a room but does not take part (Studio.can_take_part).
+TAKING_PART = E(REFUSED, OK, OK, OK, FORBIDDEN)
 MODERATORS = E(REFUSED, OK, OK, REFUSED, FORBIDDEN)
 
 # event: (payload builder, expected outcome per logged-in role)
 EVENTS = {
     "join": (lambda v: {"room": v["room"]}, MEMBERS),
     "leave": (lambda v: {"room": v["room"]}, MEMBERS),
-    "send": (lambda v: {"room": v["room"], "client_id": "c-1", "body": "大家好"}, MEMBERS),
+    "send": (lambda v: {"room": v["room"], "client_id": "c-1", "body": "大家好"}, TAKING_PART),
     "sync": (lambda v: {"room": v["room"], "after_seq": 0}, MEMBERS),
     "history": (lambda v: {"room": v["room"], "before_seq": 5}, MEMBERS),
-    "typing": (lambda v: {"room": v["room"]}, MEMBERS),
+    "typing": (lambda v: {"room": v["room"]}, TAKING_PART),
     "delete": (lambda v: {"room": v["room"], "message_id": v["message_id"]}, MODERATORS),
     "mute": (lambda v: {"room": v["room"], "user_id": v["new_teacher_id"]},
              E(REFUSED, OK, OK, REFUSED, FORBIDDEN)),

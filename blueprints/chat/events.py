@@ -189,7 +189,9 @@ def on_history(data):
 @handler
 def on_typing(data):
     """Sent while a member types; the others in the room receive ``typing`` (not saved)."""
-    _studio, _seminar, room = _room(data)
+    studio, _seminar, room = _room(data)
+    if not studio.can_take_part(current_user):
+        raise RuleError(_("The project office reads the live discussion but does not post in it."))
     emit("typing", {"room": room, "user": {"id": current_user.id, "name": current_user.name}},
          to=room, include_self=False)
     return {"ok": True}

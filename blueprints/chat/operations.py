@@ -62,6 +62,8 @@ def is_muted(room, user):
 
 def post_message(studio, room, author, client_id, body):
     """Store a message once per client id; returns (message, created)."""
+    if not studio.can_take_part(author):
+        raise RuleError(_l("The project office reads the live discussion but does not post in it."))
     client_id = str(client_id or "").strip()[:64]
     if not client_id:
         raise RuleError(_l("The message has no id; please reload the page."))

@@ -26,13 +26,13 @@ def index(studio_id):
         select(Assignment).join(Task).where(Task.studio_id == studio.id,
                                             Assignment.user_id == current_user.id)
         .order_by(Task.due_on, Task.id)).scalars().all()
-    set_tasks, progress = [], {}
-    if studio.can_set_tasks(current_user) or current_user.is_admin:
-        stmt = select(Task).where(Task.studio_id == studio.id).order_by(Task.due_on.desc(), Task.id)
-        if current_user.role_in(studio) == "backbone":
-            stmt = stmt.where(Task.created_by_id == current_user.id)
-        set_tasks = db.session.execute(stmt).scalars().all()
-        progress = _progress([t.id for t in set_tasks])
+    # Every other task the user may see (Task.visible_to, the twin of Task.can_view): those
+    # they set or run, and their mentees' tasks, with their progress.
+    set_tasks = db.session.execute(
+        Task.visible_to(studio, current_user)
+        .where(Task.id.not_in([a.task_id for a in mine]))
+        .order_by(Task.due_on.desc(), Task.id)).scalars().all()
+    progress = _progress([t.id for t in set_tasks])
     return render_template("tasks/index.html", studio=studio, mine=mine, set_tasks=set_tasks,
                            progress=progress, today=date.today(), **all_labels())
 
@@ -101,12 +101,10 @@ def _load_task(studio, task_id):
 def show(studio_id, task_id):
     studio = load_studio(studio_id)
     task = _load_task(studio, task_id)
+    require(task.can_view(current_user))
     mine = next((a for a in task.assignments if a.user_id == current_user.id), None)
     manage = task.can_manage(current_user)
-    require(task.can_view(current_user))
-    groups = None
-    if manage or current_user.role_in(studio) == "backbone":
-        groups = _by_group(studio, task)
+    groups = _by_group(studio, task) if task.can_follow_progress(current_user) else None
     my_cases = []
     if mine is not None and task.deliverable == "lesson_case":
         from models.case import LessonCase
@@ -122,16 +120,16 @@ def _by_group(studio, task):
     """Completion grouped by mentor group, with who is late (fixed number of queries)."""
     roster = Roster(studio)
     by_user = {a.user_id: a for a in task.assignments}
-    viewer_is_backbone = current_user.role_in(studio) == "backbone" and not task.can_manage(current_user)
+    only_own_group = not task.can_manage(current_user)  # a mentor following their mentees
     rows = []
     for mentor, mentees in roster.groups:
-        if viewer_is_backbone and mentor.id != current_user.id:
+        if only_own_group and mentor.id != current_user.id:
             continue
         items = [by_user[u.id] for u in mentees if u.id in by_user]
         if items:
             rows.append((mentor, items))
     others = [a for a in task.assignments if a.user_id not in roster.mentor_id_of]
-    if others and not viewer_is_backbone:
+    if others and not only_own_group:
         rows.append((None, others))
     return rows
 

@@ -3,22 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
-from blueprints.cases.routes import visible_cases
 from blueprints.threads import bp, operations
 from blueprints.threads.forms import DeletePostForm, PostForm, ThreadForm
-from models.case import LessonCase
-from models.task import Task
-from models.thread import Post, Thread, ThreadRead
+from models.thread import Post, Thread, ThreadRead, subject_models
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.security import load_studio, require
-
-
-def visible_threads(studio, user):
-    """Threads of a studio the user may see: a thread on a lesson case follows the case."""
-    cases = visible_cases(studio, user).with_only_columns(LessonCase.id)
-    return select(Thread).where(Thread.studio_id == studio.id, or_(
-        Thread.subject_type != "case", Thread.subject_id.in_(cases)))
+from studio.security import load_object, load_studio, require
 
 
 @bp.route("/<int:studio_id>/threads")
@@ -27,7 +17,7 @@ def index(studio_id):
     """Threads by latest activity, with unread markers; ``q`` searches titles and posts by
     substring, which works for Chinese (no word splitting)."""
     studio = load_studio(studio_id)
-    stmt = visible_threads(studio, current_user)
+    stmt = Thread.visible_to(studio, current_user)
     query = (request.args.get("q") or "").strip()[:100]
     if query:
         like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -54,7 +44,7 @@ def _subject(studio, subject_type, subject_id):
         return "studio", None, None
     if not str(subject_id).isdigit():
         abort(400)
-    model = {"case": LessonCase, "task": Task}.get(subject_type)
+    model = subject_models().get(subject_type)
     if model is None:
         abort(400)
     subject = db.session.get(model, int(subject_id))
@@ -67,8 +57,7 @@ def _subject(studio, subject_type, subject_id):
 @bp.route("/<int:studio_id>/threads/new", methods=["GET", "POST"])
 @login_required
 def new(studio_id):
-    studio = load_studio(studio_id)
-    require(current_user.role_in(studio) is not None)
+    studio = load_studio(studio_id, "can_take_part")
     form = ThreadForm()
     if request.method == "GET":
         form.subject_type.data = request.args.get("subject_type", "studio")
@@ -105,24 +94,16 @@ def about(studio_id, subject_type, subject_id):
                             subject_id=subject_id))
 
 
-def _load_thread(studio, thread_id):
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or thread.studio_id != studio.id:
-        abort(404)
-    require(thread.can_view(current_user))
-    return thread
-
-
 @bp.route("/<int:studio_id>/threads/<int:thread_id>")
 @login_required
 def show(studio_id, thread_id):
     studio = load_studio(studio_id)
-    thread = _load_thread(studio, thread_id)
+    thread = load_object(Thread, thread_id, studio_id=studio.id)
     posts = db.session.execute(select(Post).where(Post.thread_id == thread.id)
                                .order_by(Post.id)).scalars().all()
     last_read = operations.last_read(thread, current_user)
     first_unread = next((p.id for p in posts if p.id > last_read), None)
-    if posts and current_user.role_in(studio) is not None:
+    if posts and studio.can_take_part(current_user):
         operations.mark_read(thread, current_user, posts[-1].id)
         db.session.commit()
     return render_template("threads/show.html", studio=studio, thread=thread, posts=posts,
@@ -134,8 +115,7 @@ def show(studio_id, thread_id):
 @login_required
 def reply(studio_id, thread_id):
     studio = load_studio(studio_id)
-    thread = _load_thread(studio, thread_id)
-    require(thread.can_post(current_user))
+    thread = load_object(Thread, thread_id, "can_post", studio_id=studio.id)
     form = PostForm()
     quoted = None
     if (form.quoted_post_id.data or "").isdigit():
@@ -151,21 +131,13 @@ def reply(studio_id, thread_id):
     return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id) + f"#p{post.id}")
 
 
-def _load_post(thread, post_id):
-    post = db.session.get(Post, post_id)
-    if post is None or post.thread_id != thread.id:
-        abort(404)
-    return post
-
-
 @bp.route("/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit",
           methods=["GET", "POST"])
 @login_required
 def edit(studio_id, thread_id, post_id):
     studio = load_studio(studio_id)
-    thread = _load_thread(studio, thread_id)
-    post = _load_post(thread, post_id)
-    require(post.can_edit(current_user))
+    thread = load_object(Thread, thread_id, studio_id=studio.id)
+    post = load_object(Post, post_id, "can_edit", thread_id=thread.id)
     form = PostForm(obj=post)
     if form.validate_on_submit():
         try:
@@ -186,9 +158,8 @@ def edit(studio_id, thread_id, post_id):
 @login_required
 def delete(studio_id, thread_id, post_id):
     studio = load_studio(studio_id)
-    thread = _load_thread(studio, thread_id)
-    post = _load_post(thread, post_id)
-    require(post.can_delete(current_user))
+    thread = load_object(Thread, thread_id, studio_id=studio.id)
+    post = load_object(Post, post_id, "can_delete", thread_id=thread.id)
     form = DeletePostForm()
     try:
         if not form.validate_on_submit():
