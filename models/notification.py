@@ -4,7 +4,7 @@ from studio.extensions import db
 
 KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requested",
          "case_approved", "case_recommended", "assignment_submitted", "assignment_returned",
-         "assignment_completed")
+         "assignment_completed", "video_comment", "mentioned")
 
 
 class Notification(db.Model):

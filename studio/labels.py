@@ -1,6 +1,11 @@
 """Translated labels for the codes stored in the database (states, kinds, dimensions)."""
 from flask_babel import lazy_gettext as _l
 
+STAGE_LABELS = {"preschool": _l("Preschool"), "primary": _l("Primary school"),
+                "junior": _l("Junior secondary"), "senior": _l("Senior secondary"),
+                "vocational": _l("Vocational")}
+STATUS_LABELS = {"preparing": _l("Being set up"), "active": _l("Running"),
+                 "certified": _l("Certified"), "closed": _l("Closed")}
 ROLE_LABELS = {"master": _l("Master teacher"), "backbone": _l("Backbone teacher"),
                "new_teacher": _l("New teacher")}
 FOCUS_LABELS = {"learner_analysis": _l("Learner analysis"), "lesson_design": _l("Lesson design"),
@@ -30,6 +35,7 @@ NOTIFICATION_LABELS = {
     "case_recommended": _l("Your lesson case was recommended as excellent"),
     "assignment_submitted": _l("A task was handed in"), "assignment_returned": _l("Task returned"),
     "assignment_completed": _l("Task completed"), "video_comment": _l("New comment on the video"),
+    "mentioned": _l("You were mentioned in a thread"),
 }
 
 

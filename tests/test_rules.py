@@ -194,3 +194,31 @@ def test_members_take_part_in_threads_the_office_reads_them(people, client, view
     assert page.status_code == (403 if viewer == "outsider" else 200)
     if viewer == "admin":
         assert 'id="reply"' not in page.get_data(as_text=True)
+
+
+# --- labels live in studio/labels.py ----------------------------------------------------------
+
+def test_every_notification_kind_sent_has_a_translated_label():
+    """Each kind passed to notify() anywhere is a declared kind with a label."""
+    import pathlib
+
+    from models.notification import KINDS
+    from studio.labels import NOTIFICATION_LABELS
+    root = pathlib.Path(__file__).resolve().parent.parent
+    sent = set()
+    for path in (root / "blueprints").rglob("*.py"):
+        sent |= set(re.findall(r"notify\([^,]+,\s*\"(\w+)\"", path.read_text()))
+    assert sent and sent <= set(KINDS)
+    assert set(KINDS) == set(NOTIFICATION_LABELS)
+
+
+def test_mention_notification_and_member_picker_read_in_chinese(people, client):
+    login(client, people.master)
+    client.post(f"/studios/{people.studio.id}/threads/new",
+                data={"title": "听课心得", "body": "@new_teacher 请看看这节课"})
+    login(client, people.new_teacher)
+    bell = client.get("/notifications").get_data(as_text=True)
+    assert "mentioned" not in bell and "听课心得" in bell
+    login(client, people.master)
+    picker = client.get(f"/studios/{people.studio.id}/tasks/new").get_data(as_text=True)
+    assert "张新师（新入职教师）" in picker and "new teacher" not in picker

@@ -8,17 +8,9 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
 
 from models import Studio
 from studio.extensions import db
+from studio.labels import STAGE_LABELS, STATUS_LABELS
 from studio.passwords import password_problem
 
-STAGE_LABELS = {
-    "preschool": _l("Preschool"), "primary": _l("Primary school"),
-    "junior": _l("Junior secondary"), "senior": _l("Senior secondary"),
-    "vocational": _l("Vocational"),
-}
-STATUS_LABELS = {
-    "preparing": _l("Being set up"), "active": _l("Running"),
-    "certified": _l("Certified"), "closed": _l("Closed"),
-}
 
 
 class StudioForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from blueprints.admin import bp, operations
-from blueprints.admin.forms import (STAGE_LABELS, STATUS_LABELS, AppointMasterForm,
+from blueprints.admin.forms import (AppointMasterForm,
                                     ImportForm, InitialPasswordForm, StudioForm)
 from blueprints.auth import operations as account_ops
 from blueprints.studios import operations as studio_ops
@@ -12,6 +12,7 @@ from models import ImportBatch, Membership, Studio, User
 from models.audit import record
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.labels import ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
 from studio.security import admin_required, load_studio
 
 
@@ -106,7 +107,7 @@ def import_members(studio_id):
     status = 400 if request.method == "POST" and batch is None else 200
     return render_template("admin/import.html", form=form, studio=studio, rows=rows,
                            batch=batch, error=error, counts=studio.role_counts(),
-                           role_labels=studio_ops.ROLE_LABELS), status
+                           role_labels=ROLE_LABELS), status
 
 
 @bp.route("/studios/<int:studio_id>/import/<int:batch_id>/confirm", methods=["POST"])

@@ -8,12 +8,8 @@ from models.audit import record
 from models.base import utcnow
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.labels import ROLE_LABELS
 
-ROLE_LABELS = {
-    "master": _l("Master teacher"),
-    "backbone": _l("Backbone teacher"),
-    "new_teacher": _l("New teacher"),
-}
 
 
 def limit_message(studio, role):

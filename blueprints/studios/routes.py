@@ -9,6 +9,7 @@ from models import MentorGroup, MentorGroupMember, User
 from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.labels import ROLE_LABELS
 from studio.security import load_studio
 
 
@@ -29,7 +30,7 @@ def home(studio_id):
     mentees = studio.mentees_of(current_user) if role == "backbone" else []
     return render_template("studios/home.html", studio=studio, role=role, mentor=mentor,
                            mentees=mentees, counts=studio.role_counts(),
-                           role_labels=operations.ROLE_LABELS)
+                           role_labels=ROLE_LABELS)
 
 
 @bp.route("/<int:studio_id>/roster")
@@ -38,7 +39,7 @@ def roster(studio_id):
     studio = load_studio(studio_id)
     return render_template("studios/roster.html", studio=studio, roster=Roster(studio),
                            show_contacts=studio.can_manage_members(current_user),
-                           role_labels=operations.ROLE_LABELS)
+                           role_labels=ROLE_LABELS)
 
 
 def _mentor_choices(roster):
@@ -72,7 +73,7 @@ def members(studio_id):
     status = 400 if request.method == "POST" else 200
     return render_template("studios/members.html", studio=studio, roster=roster, form=form,
                            remove_form=RemoveMemberForm(), counts=studio.role_counts(),
-                           role_labels=operations.ROLE_LABELS), status
+                           role_labels=ROLE_LABELS), status
 
 
 def _add_member(studio, form):

@@ -13,7 +13,7 @@ from models.studio import Roster
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import all_labels
+from studio.labels import ROLE_LABELS, all_labels
 from studio.security import load_studio, require
 
 
@@ -62,7 +62,7 @@ def _task_form(studio, roster):
         form.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
                                        if g.mentor_id == current_user.id]
     else:
-        form.members.choices = [(str(u.id), f"{u.name}（{_('backbone') if roster.role_of[u.id] == 'backbone' else _('new teacher')}）")
+        form.members.choices = [(str(u.id), f"{u.name}（{ROLE_LABELS[roster.role_of[u.id]]}）")
                                 for u in roster.backbones + roster.new_teachers]
         form.audience_value.choices = ([("new_teacher", _("New teachers")), ("backbone", _("Backbone teachers"))]
                                        + groups)
