@@ -35,7 +35,7 @@ studio/translations/%/LC_MESSAGES/messages.mo: studio/translations/%/LC_MESSAGES
 # Refresh the catalogs after adding strings: then translate the new entries in messages.po.
 extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o studio/translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update -i studio/translations/messages.pot -d studio/translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -i studio/translations/messages.pot -d studio/translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 # Browser tests drive Debian's chromium; Chinese needs a CJK font in screenshots.
 browser-deps:
