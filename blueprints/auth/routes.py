@@ -5,7 +5,7 @@ from flask_limiter.util import get_remote_address
 
 from blueprints.auth import bp, operations
 from blueprints.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from models import User
+from models.user import authenticate
 from studio.extensions import db, limiter
 from studio.security import safe_next_url
 
@@ -25,10 +25,8 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), (400 if request.method == "POST" else 200)
-    user = db.session.execute(
-        db.select(User).where(User.username == form.username.data.strip())
-    ).scalar_one_or_none()
-    if user is None or not user.check_password(form.password.data):
+    user = authenticate(form.username.data.strip(), form.password.data)
+    if user is None:
         form.password.errors.append(_("Wrong username or password."))
         return render_template("auth/login.html", form=form), 401
     if not user.active:
