@@ -375,3 +375,54 @@ def test_login_is_rate_limited_per_account(limited_app):
     assert response.status_code == 302
     assert location_path(response) != "/login"
 
+
+def test_successful_logins_do_not_count_toward_the_limit(limited_app):
+    """A teacher who logs in many times a minute (new devices, shared classroom computers)
+    is never refused; the limit is for failed attempts."""
+    for attempt in range(8):
+        response = login_with_form(limited_app.test_client(), "master")
+        assert response.status_code == 302, f"login {attempt + 1}"
+        assert location_path(response) != "/login"
+    client = limited_app.test_client()
+    for attempt in range(5):
+        assert login_with_form(client, "master", f"Wrong-{attempt}").status_code == 401
+    assert login_with_form(client, "master", "Wrong-6").status_code == 429
+    assert login_with_form(client, "master").status_code == 429
+
+
+def test_successes_between_failures_neither_use_nor_reset_the_limit(limited_app):
+    client = limited_app.test_client()
+    for attempt in range(4):
+        assert login_with_form(client, "master", f"Wrong-{attempt}").status_code == 401
+        assert login_with_form(limited_app.test_client(), "master").status_code == 302
+    assert login_with_form(client, "master", "Wrong-5").status_code == 401
+    assert login_with_form(client, "master", "Wrong-6").status_code == 429
+
+
+@pytest.fixture
+def address_limited_app(app, cast, tmp_path):
+    """The per-address limit made small, so a test can reach it."""
+    limited = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "limited",
+                       RATELIMIT_ENABLED=True, REDIS_URL=os.environ.get("REDIS_URL"),
+                       LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    limited.test_client_class = FreshRequestClient
+    with limited.app_context():
+        limiter.reset()
+        try:
+            yield limited
+        finally:
+            limiter.reset()
+            db.session.remove()
+
+
+def test_per_address_limit_counts_only_failures(address_limited_app):
+    """A school's teachers share one address: their successful logins must not lock the
+    school out, while failed guesses from that address are still limited."""
+    app = address_limited_app
+    for username in ("master", "backbone", "new_teacher", "admin", "outsider", "master"):
+        assert login_with_form(app.test_client(), username).status_code == 302, username
+    client = app.test_client()
+    for username in ("master", "backbone", "admin"):
+        assert login_with_form(client, username, "Wrong-1").status_code == 401, username
+    assert login_with_form(client, "outsider", "Wrong-1").status_code == 429
+    assert login_with_form(app.test_client(), "outsider").status_code == 429
