@@ -62,8 +62,9 @@ def _keyboard_neighbours():
     for key, (row, col) in position.items():
         for other_row, other_col in ((row, col - 1), (row, col + 1), (row - 1, col),
                                      (row - 1, col + 1), (row + 1, col - 1), (row + 1, col)):
-            if 0 <= other_row < len(KEYBOARD_ROWS) and 0 <= other_col < len(KEYBOARD_ROWS[other_row]):
-                neighbours[key].add(KEYBOARD_ROWS[other_row][other_col])
+            if 0 <= other_row < len(KEYBOARD_ROWS):
+                if 0 <= other_col < len(KEYBOARD_ROWS[other_row]):
+                    neighbours[key].add(KEYBOARD_ROWS[other_row][other_col])
     return neighbours
 
 
