@@ -1,4 +1,5 @@
 """Accounts: people who log in. Studio roles live in ``Membership``."""
+import functools
 import secrets
 
 from flask_login import UserMixin
@@ -8,8 +9,32 @@ from models.base import utcnow
 from studio.extensions import db
 
 
+# Every password hash, real or dummy, is made with the same method and Werkzeug's default
+# parameters for it, so every verification costs the same time.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
 def new_session_token():
     return secrets.token_urlsafe(32)
+
+
+@functools.cache
+def _dummy_password_hash():
+    """A hash of a random password nobody knows, made once per process."""
+    return generate_password_hash(secrets.token_urlsafe(32), method=PASSWORD_HASH_METHOD)
+
+
+def authenticate(username, password):
+    """The user with this username and password (active or not), or None.
+
+    Exactly one scrypt verification runs whether or not the username exists: an unknown
+    username is checked against a dummy hash, so the time a login takes does not tell an
+    attacker which usernames exist."""
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        check_password_hash(_dummy_password_hash(), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 class User(UserMixin, db.Model):
@@ -55,7 +80,7 @@ class User(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

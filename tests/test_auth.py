@@ -103,6 +103,54 @@ def test_deactivated_user_cannot_log_in(app, cast, client):
     assert not is_logged_in(client)
 
 
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """Every scrypt verification the app makes, as (hash, password)."""
+    import models.user
+    calls = []
+    real = models.user.check_password_hash
+
+    def spy(pwhash, password):
+        calls.append((pwhash, password))
+        return real(pwhash, password)
+
+    monkeypatch.setattr(models.user, "check_password_hash", spy)
+    return calls
+
+
+def hash_parameters(pwhash):
+    return pwhash.split("$", 1)[0]  # e.g. "scrypt:32768:8:1"
+
+
+@pytest.mark.parametrize("username,password,status", [
+    ("nobody_here", PASSWORD, 401),
+    ("master", "Not-The-Password-1", 401),
+    ("master", PASSWORD, 302),
+    ("new_teacher", PASSWORD, 403),          # deactivated below
+    ("new_teacher", "Not-The-Password-1", 401),
+], ids=["unknown", "wrong-password", "right-password", "deactivated", "deactivated-wrong"])
+def test_login_verifies_exactly_one_hash_whether_or_not_the_account_exists(
+        app, cast, client, hash_checks, username, password, status):
+    """The time a login takes must not tell whether the username exists: an unknown user
+    costs one scrypt verification against a dummy hash with the same parameters."""
+    cast.new_teacher.active = False
+    db.session.commit()
+    response = login_with_form(client, username, password)
+    assert response.status_code == status
+    assert len(hash_checks) == 1, hash_checks
+    checked_hash, checked_password = hash_checks[0]
+    assert checked_password == password
+    assert hash_parameters(checked_hash) == hash_parameters(cast.master.password_hash)
+
+
+def test_the_dummy_hash_is_made_once_per_process(app, cast, hash_checks):
+    for attempt in range(3):
+        login_with_form(app.test_client(), f"nobody_{attempt}", PASSWORD)
+    assert len(hash_checks) == 3
+    assert len({checked for checked, _ in hash_checks}) == 1
+    assert hash_checks[0][0] != cast.master.password_hash
+
+
 # --- a copied session cookie stops working -----------------------------------------------
 
 
@@ -326,3 +374,55 @@ def test_login_is_rate_limited_per_account(limited_app):
     response = login_with_form(client, "backbone")
     assert response.status_code == 302
     assert location_path(response) != "/login"
+
+
+def test_successful_logins_do_not_count_toward_the_limit(limited_app):
+    """A teacher who logs in many times a minute (new devices, shared classroom computers)
+    is never refused; the limit is for failed attempts."""
+    for attempt in range(8):
+        response = login_with_form(limited_app.test_client(), "master")
+        assert response.status_code == 302, f"login {attempt + 1}"
+        assert location_path(response) != "/login"
+    client = limited_app.test_client()
+    for attempt in range(5):
+        assert login_with_form(client, "master", f"Wrong-{attempt}").status_code == 401
+    assert login_with_form(client, "master", "Wrong-6").status_code == 429
+    assert login_with_form(client, "master").status_code == 429
+
+
+def test_successes_between_failures_neither_use_nor_reset_the_limit(limited_app):
+    client = limited_app.test_client()
+    for attempt in range(4):
+        assert login_with_form(client, "master", f"Wrong-{attempt}").status_code == 401
+        assert login_with_form(limited_app.test_client(), "master").status_code == 302
+    assert login_with_form(client, "master", "Wrong-5").status_code == 401
+    assert login_with_form(client, "master", "Wrong-6").status_code == 429
+
+
+@pytest.fixture
+def address_limited_app(app, cast, tmp_path):
+    """The per-address limit made small, so a test can reach it."""
+    limited = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "limited",
+                       RATELIMIT_ENABLED=True, REDIS_URL=os.environ.get("REDIS_URL"),
+                       LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    limited.test_client_class = FreshRequestClient
+    with limited.app_context():
+        limiter.reset()
+        try:
+            yield limited
+        finally:
+            limiter.reset()
+            db.session.remove()
+
+
+def test_per_address_limit_counts_only_failures(address_limited_app):
+    """A school's teachers share one address: their successful logins must not lock the
+    school out, while failed guesses from that address are still limited."""
+    app = address_limited_app
+    for username in ("master", "backbone", "new_teacher", "admin", "outsider", "master"):
+        assert login_with_form(app.test_client(), username).status_code == 302, username
+    client = app.test_client()
+    for username in ("master", "backbone", "admin"):
+        assert login_with_form(client, username, "Wrong-1").status_code == 401, username
+    assert login_with_form(client, "outsider", "Wrong-1").status_code == 429
+    assert login_with_form(app.test_client(), "outsider").status_code == 429

@@ -1,13 +1,21 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_limiter.util import get_remote_address
 
 from blueprints.auth import bp, operations
 from blueprints.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from models import User
+from models.user import authenticate
 from studio.extensions import db, limiter
 from studio.security import safe_next_url
+
+
+def _failed(response):
+    """Only failed attempts count toward the login limits: a successful login costs nothing,
+    so teachers who share a school's address, or log in from many devices, never lock each
+    other out. The limit is checked before every attempt, so once failures reach it even
+    the right password waits."""
+    return not g.get("login_succeeded")
 
 
 def _account_key():
@@ -16,19 +24,18 @@ def _account_key():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key)
+               key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), (400 if request.method == "POST" else 200)
-    user = db.session.execute(
-        db.select(User).where(User.username == form.username.data.strip())
-    ).scalar_one_or_none()
-    if user is None or not user.check_password(form.password.data):
+    user = authenticate(form.username.data.strip(), form.password.data)
+    if user is None:
         form.password.errors.append(_("Wrong username or password."))
         return render_template("auth/login.html", form=form), 401
     if not user.active:
@@ -39,6 +46,7 @@ def login():
     session.permanent = True
     operations.note_login(user)
     db.session.commit()
+    g.login_succeeded = True
     if user.must_change_password:
         flash(_("Welcome! Please replace the initial password with one of your own."), "info")
         return redirect(url_for("auth.change_password"))
