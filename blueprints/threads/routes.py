@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
-from blueprints.cases.routes import visible_cases
 from blueprints.threads import bp, operations
 from blueprints.threads.forms import DeletePostForm, PostForm, ThreadForm
 from models.case import LessonCase
@@ -16,7 +15,7 @@ from studio.security import load_studio, require
 
 def visible_threads(studio, user):
     """Threads of a studio the user may see: a thread on a lesson case follows the case."""
-    cases = visible_cases(studio, user).with_only_columns(LessonCase.id)
+    cases = LessonCase.visible_to(studio, user).with_only_columns(LessonCase.id)
     return select(Thread).where(Thread.studio_id == studio.id, or_(
         Thread.subject_type != "case", Thread.subject_id.in_(cases)))
 
