@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from blueprints.cases import bp, operations
 from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommentForm
-from models.case import DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase, StoredFile, VideoComment
+from models.case import (DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase,
+                         StoredFile, VideoComment)
 from models.task import Assignment
 from studio import storage
 from studio.errors import RuleError
@@ -32,7 +33,8 @@ def index(studio_id):
     to_review = db.session.execute(
         LessonCase.review_queue(current_user, studio)).scalars().all()
     return render_template("cases/index.html", studio=studio, cases=cases, to_review=to_review,
-                           can_create=LessonCase.can_create(studio, current_user), state=state, page=page, has_next=has_next, **all_labels())
+                           can_create=LessonCase.can_create(studio, current_user), state=state,
+                           page=page, has_next=has_next, **all_labels())
 
 
 def _store_parts(form, user, stored):
@@ -87,7 +89,7 @@ def new(studio_id):
             if request.form.get("submit_now"):
                 operations.submit_case(case, current_user)
             db.session.commit()
-            flash(_("The lesson case has been handed in.") if case.state != "draft"
+            flash(_("The lesson case has been handed in.") if request.form.get("submit_now")
                   else _("The draft has been saved. Only you can see it until you hand it in."),
                   "success")
             return _done(studio, case)
