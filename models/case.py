@@ -21,6 +21,28 @@ TRANSITIONS = {
     "recommended": {},
 }
 UNDER_REVIEW = ("submitted", "in_review", "changes_requested", "resubmitted")
+# The states in which the reviewer can decide (or open the case to decide): read from the table.
+REVIEW_ACTIONS = ("open_review", "approve", "request_changes")
+REVIEWABLE = tuple(s for s, moves in TRANSITIONS.items() if set(moves) & set(REVIEW_ACTIONS))
+# The author hands in a draft, or hands in again after changes were requested.
+SUBMIT_ACTIONS = ("submit", "resubmit")
+SUBMITTABLE = tuple(s for s, moves in TRANSITIONS.items() if set(moves) & set(SUBMIT_ACTIONS))
+FINISHED = ("approved", "recommended")  # done work: seen by the whole studio
+
+# Required work (成果要求, DOMAIN.md) per role; the kinds a member may hand in are exactly
+# their required work, so the two tables are one.
+REQUIRED = {"new_teacher": ("standard",), "backbone": ("excellent", "report"),
+            "master": ("practice",)}
+KIND_FOR_ROLE = REQUIRED
+# A self professional-development report and a studio practice case are documents, not
+# classroom lessons: a document and a text, no recording.
+DOCUMENT_KINDS = ("report", "practice")
+LESSON_PARTS = ("design", "recording", "reflection")
+DOCUMENT_PARTS = ("design", "reflection")
+
+
+def parts_of(kind):
+    return DOCUMENT_PARTS if kind in DOCUMENT_KINDS else LESSON_PARTS
 
 
 class StoredFile(db.Model):
@@ -74,6 +96,20 @@ class LessonCase(db.Model):
     def latest_submitted(self):
         return next((v for v in reversed(self.versions) if v.submitted_at is not None), None)
 
+    @property
+    def parts(self):
+        """The parts this kind of case is made of: a lesson has a recording, a document not."""
+        return parts_of(self.kind)
+
+    @property
+    def has_recording(self):
+        return "recording" in self.parts
+
+    @property
+    def submit_action(self):
+        """"submit" from a draft, "resubmit" after changes were requested, else None."""
+        return next((a for a in SUBMIT_ACTIONS if self.allowed(a)), None)
+
     def versions_for(self, user):
         """The author sees every version, the working copy not yet handed in included;
         everyone else only the versions that were handed in."""
@@ -92,44 +128,85 @@ class LessonCase(db.Model):
             return True
         if self.state == "draft":
             return False
-        if self.state in ("approved", "recommended"):
+        if self.state in FINISHED:
             return True
-        return user.is_admin or user.id == self.reviewer_id or self._role(user) == "master"
+        return user.id == self.reviewer_id or self.studio.is_run_by(user)
 
-    @classmethod
-    def visible_to(cls, studio, user):
-        """The query twin of ``can_view``: the cases of a studio a user may see."""
-        stmt = select(cls).where(cls.studio_id == studio.id)
+    @staticmethod
+    def visible_to(studio, user):
+        """The cases of a studio ``user`` may see, as one query: the SQL twin of ``can_view``
+        (tests/test_cases.py keeps the two equal for every state × viewer)."""
+        stmt = select(LessonCase).where(LessonCase.studio_id == studio.id)
         if not studio.can_view(user):
             return stmt.where(false())
+        mine = LessonCase.author_id == user.id
         if studio.is_run_by(user):
-            return stmt.where(or_(cls.state != "draft", cls.author_id == user.id))
-        return stmt.where(or_(cls.author_id == user.id,
-                              cls.state.in_(("approved", "recommended")),
-                              (cls.reviewer_id == user.id) & (cls.state != "draft")))
+            return stmt.where(or_(mine, LessonCase.state != "draft"))
+        return stmt.where(or_(mine, LessonCase.state.in_(FINISHED),
+                              (LessonCase.reviewer_id == user.id) & (LessonCase.state != "draft")))
 
     def can_edit(self, user):
-        return user.id == self.author_id and self.state in ("draft", "changes_requested")
+        """The author changes the case while it can be handed in (a draft, or after changes
+        were requested)."""
+        return getattr(user, "id", None) == self.author_id and self.submit_action is not None
 
-    def can_review(self, user):
-        """Only the assigned reviewer decides: the mentor, or the master for a backbone; a
-        master's own case (no reviewer) goes to the project office, any admin."""
+    def can_submit(self, user):
+        return self.can_edit(user)
+
+    def is_reviewer(self, user):
+        """The person who decides, whatever the state: the mentor, or the master for a
+        backbone; a master's own case (no reviewer) goes to the project office, any admin
+        but its author."""
         if not getattr(user, "is_authenticated", False):
             return False
         if self.reviewer_id is None:
-            return user.is_admin and self.state != "draft" and user.id != self.author_id
+            return user.is_admin and user.id != self.author_id
         return user.id == self.reviewer_id
 
+    def can_review(self, user):
+        """The reviewer, while a decision is possible (handed in, handed in again, in review)."""
+        return self.state in REVIEWABLE and self.is_reviewer(user)
+
+    @staticmethod
+    def review_queue(user, studio=None):
+        """The cases waiting for ``user``'s decision, in one studio or (studio None) in all:
+        the SQL twin of ``can_review``."""
+        stmt = select(LessonCase).where(LessonCase.state.in_(REVIEWABLE))
+        if studio is not None:
+            stmt = stmt.where(LessonCase.studio_id == studio.id)
+        if not getattr(user, "is_authenticated", False):
+            return stmt.where(false())
+        if user.is_admin:
+            stmt = stmt.where(or_(LessonCase.reviewer_id == user.id,
+                                  LessonCase.reviewer_id.is_(None)
+                                  & (LessonCase.author_id != user.id)))
+        else:
+            stmt = stmt.where(LessonCase.reviewer_id == user.id)
+        return stmt.order_by(LessonCase.submitted_at, LessonCase.id)
+
     def can_recommend(self, user):
-        return self.state == "approved" and self._role(user) == "master"
+        """The master recommends an approved case as excellent."""
+        return self.allowed("recommend") and self._role(user) == "master"
 
     def can_comment(self, user):
-        """The reviewer comments during review; once approved, any member may comment."""
-        if not self.can_view(user):
+        """On the recording: the reviewer and the author during review; once approved, any
+        member."""
+        if not self.can_view(user) or not self.has_recording:
             return False
-        if self.state in ("approved", "recommended"):
+        if self.state in FINISHED:
             return self._role(user) is not None or user.is_admin
-        return self.can_review(user) or user.id == self.author_id
+        return self.is_reviewer(user) or user.id == self.author_id
+
+    @staticmethod
+    def kinds_for(studio, user):
+        """The kinds of case ``user`` may hand in in ``studio``: their required work."""
+        if not getattr(user, "is_authenticated", False):
+            return ()
+        return KIND_FOR_ROLE.get(user.role_in(studio), ())
+
+    @staticmethod
+    def can_create(studio, user):
+        return bool(LessonCase.kinds_for(studio, user))
 
     def allowed(self, action):
         return action in TRANSITIONS.get(self.state, {})
@@ -162,14 +239,12 @@ class CaseVersion(db.Model):
                                                  "VideoComment.parent_id.is_(None))")
 
     def missing_parts(self):
-        missing = []
-        if self.design_file_id is None and not self.design_text.strip():
-            missing.append("design")
-        if self.recording_file_id is None:
-            missing.append("recording")
-        if not self.reflection.strip():
-            missing.append("reflection")
-        return missing
+        """The parts the case's kind needs that this version lacks (a report or a practice
+        case needs no recording)."""
+        present = {"design": self.design_file_id is not None or bool(self.design_text.strip()),
+                   "recording": self.recording_file_id is not None,
+                   "reflection": bool(self.reflection.strip())}
+        return [part for part in self.case.parts if not present[part]]
 
 
 class CaseTransition(db.Model):

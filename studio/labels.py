@@ -21,6 +21,22 @@ ASSIGNMENT_STATE_LABELS = {"assigned": _l("To do"), "submitted": _l("Handed in")
 CASE_KIND_LABELS = {"standard": _l("Standard lesson case"), "excellent": _l("Excellent lesson case"),
                     "practice": _l("Studio practice case"),
                     "report": _l("Professional-development report")}
+# The parts of a case, named for its kind: a lesson's design, recording and reflection; a
+# report's or a practice case's document and summary (models/case.py: parts_of).
+LESSON_PART_LABELS = {"design": _l("Lesson design"), "recording": _l("Classroom recording"),
+                      "reflection": _l("Teaching reflection")}
+PART_LABELS = {
+    "standard": LESSON_PART_LABELS, "excellent": LESSON_PART_LABELS,
+    "report": {"design": _l("Report document"), "reflection": _l("Summary of the report")},
+    "practice": {"design": _l("Practice case document"),
+                 "reflection": _l("Summary and reflection")},
+}
+
+
+def part_labels(kind):
+    return PART_LABELS.get(kind, LESSON_PART_LABELS)
+
+
 STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "in_review": _l("In review"),
                 "changes_requested": _l("Changes requested"), "resubmitted": _l("Resubmitted"),
                 "approved": _l("Approved"), "recommended": _l("Recommended as excellent")}
@@ -44,4 +60,5 @@ def all_labels():
                 dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
-                audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS)
+                audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS,
+                part_labels=part_labels)

@@ -127,14 +127,10 @@ def test_every_state_and_action_through_the_routes(client, people, state, action
     path = http_path(state, action)
     after = snapshot(case)
     if path is None:
-        if state == "draft" and ACTOR[action] != "new_teacher":
-            assert response.status_code == 403        # nobody but the author sees a draft
-        elif action == "open_review":
+        if action == "open_review" and state != "draft":
             assert response.status_code == 200        # the page, without a change
-        else:
-            assert response.status_code == 409
-            assert f"This step is not possible while the case is “{STATE_LABELS[state]}”." \
-                in text(response)
+        else:   # can_submit, can_review and can_recommend include the state: refused
+            assert response.status_code == 403
         assert after == before
         return
     assert response.status_code in (200, 302), text(response)[:500]
@@ -170,8 +166,9 @@ def check_pair(people, state, action):
         assert (row.from_state, row.to_state, row.actor_id, row.reason) == (
             state, TRANSITIONS[state][action], actor.id, "理由")
     else:
-        with pytest.raises(RuleError):
+        with pytest.raises(RuleError) as refused:
             operations._move(case, action, actor)
+        assert f"“{STATE_LABELS[state]}”" in str(refused.value.message)   # names the state
         db.session.rollback()
         assert snapshot(case) == before
 
@@ -365,7 +362,7 @@ def test_a_missing_part_refuses_submission_naming_the_part(client, people):
     login(client, people.new_teacher)
     response = client.post(url(case, "/submit"))
     assert response.status_code == 409
-    assert "The case is missing: classroom recording." in text(response)
+    assert "The case is missing: Classroom recording." in text(response)
     assert snapshot(case) == before
     login(client, people.new_teacher, locale="zh_CN")
     assert "课例尚缺" in text(client.post(url(case, "/submit")))
@@ -378,7 +375,7 @@ def test_hand_in_from_the_form_without_a_recording_writes_nothing(client, people
         "kind": "standard", "title": "缺实录", "design_text": "设计", "reflection": "反思",
         "submit_now": "1"})
     assert response.status_code == 400
-    assert "The case is missing: classroom recording." in text(response)
+    assert "The case is missing: Classroom recording." in text(response)
     assert count(LessonCase) == 0 and count(CaseVersion) == 0 and count(CaseTransition) == 0
 
 
@@ -665,3 +662,133 @@ def test_the_working_copy_after_changes_requested_is_the_authors_alone(client, p
         "body": "第 5 秒的设计意图是什么？"}).status_code == 302
     pinned = db.session.execute(select(VideoComment)).scalar_one()
     assert pinned.version_id == fresh.versions[0].id
+
+
+# --- every list equals its predicate -------------------------------------------------------
+
+LIST_VIEWERS = ["admin", "master", "backbone", "backbone2", "new_teacher", "mentee2", "outsider"]
+
+
+def cases_of_everyone(people):
+    """A case in every state by a new teacher (reviewed by the mentor), a backbone (by the
+    master) and the master (a practice case, by the project office)."""
+    authors = {"new_teacher": ("standard", people.backbone), "backbone": ("report", people.master),
+               "master": ("practice", None)}
+    made = []
+    for who, (kind, reviewer) in authors.items():
+        for state in STATES:
+            made.append(make_case(people.studio, getattr(people, who), state=state, kind=kind,
+                                  reviewer=None if state == "draft" else reviewer,
+                                  title=f"{who}-{state}"))
+    db.session.commit()
+    return made
+
+
+def titles(html):
+    return set(re.findall(r'/cases/\d+">([^<]+)</a>', html))
+
+
+@pytest.mark.parametrize("viewer", LIST_VIEWERS)
+def test_every_list_equals_its_predicate_for_every_state_and_viewer(client, people, viewer):
+    made = cases_of_everyone(people)
+    user = getattr(people, viewer)
+    visible = {c.title for c in made if c.can_view(user)}
+    reviewable = {c.title for c in made if c.can_review(user)}
+    listed = db.session.execute(LessonCase.visible_to(people.studio, user)).scalars().all()
+    queue = db.session.execute(LessonCase.review_queue(user, people.studio)).scalars().all()
+    assert {c.title for c in listed} == visible
+    assert {c.title for c in queue} == reviewable
+    everywhere = db.session.execute(LessonCase.review_queue(user)).scalars().all()
+    assert {c.title for c in everywhere} == reviewable        # no case of another studio
+    if viewer == "admin":
+        assert reviewable == {"master-submitted", "master-in_review", "master-resubmitted"}
+    if viewer == "outsider":
+        assert visible == reviewable == set()
+        return
+    login(client, user)
+    page = text(client.get(f"/studios/{people.studio.id}/cases"))
+    assert titles(section(page, "case-list", "</table>")) == visible
+    if reviewable:
+        assert titles(section(page, "to-review")) == reviewable
+    else:
+        assert 'data-testid="to-review"' not in page
+    for case in made:                      # the page agrees with the list, case by case
+        if case.title in visible:
+            continue
+        assert client.get(url(case)).status_code == 403
+
+
+# --- documents: a report and a practice case need no recording -------------------------------
+
+def test_a_backbone_hands_in_a_report_without_a_recording_and_the_master_approves(
+        client, people):
+    login(client, people.backbone)
+    form = text(client.get(f"/studios/{people.studio.id}/cases/new"))
+    assert 'data-label-report="Report document"' in form
+    response = client.post(f"/studios/{people.studio.id}/cases/new", data={
+        "kind": "report", "title": "三年专业发展报告", "design_text": "## 成长历程\n三年来……",
+        "reflection": "在课堂观察和课题研究方面进步明显。", "submit_now": "1"},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, text(response)[:500]
+    case = db.session.execute(select(LessonCase)).scalar_one()
+    assert (case.kind, case.state, case.reviewer_id) == ("report", "submitted", people.master.id)
+    assert case.latest.recording_file_id is None and case.latest.missing_parts() == []
+
+    login(client, people.master)
+    page = text(client.get(url(case)))
+    assert snapshot(case)["state"] == "in_review"
+    assert 'data-testid="recording"' not in page and "Classroom recording" not in page
+    assert "No recording yet." not in page
+    document = section(page, "case-document")
+    assert "<h2>Report document</h2>" in document and "<h2>Summary of the report</h2>" in document
+    assert "三年来" in document and "课题研究" in document
+    assert 'data-testid="review-form"' in page
+    assert review(client, case, "approve", overall="报告完整。").status_code == 302
+    assert snapshot(case)["state"] == "approved"
+
+
+def test_a_report_still_needs_its_document_and_its_summary(client, people):
+    case = make_case(people.studio, people.backbone, kind="report", complete=False,
+                     title="空报告")
+    db.session.commit()
+    login(client, people.backbone)
+    response = client.post(url(case, "/submit"))
+    assert response.status_code == 409
+    assert "The case is missing: Report document、Summary of the report." in text(response)
+    assert snapshot(case)["state"] == "draft"
+
+
+def test_a_recording_sent_with_a_report_is_not_kept(client, people):
+    login(client, people.backbone)
+    response = client.post(f"/studios/{people.studio.id}/cases/new", data={
+        "kind": "report", "title": "报告", "design_text": "报告正文", "reflection": "摘要",
+        "recording": (io.BytesIO(WEBM), "误传.webm")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.execute(select(LessonCase)).scalar_one().latest.recording_file_id is None
+    assert count(StoredFile) == 0
+
+
+def test_a_masters_practice_case_waits_in_the_admins_review_queue(client, people):
+    login(client, people.master)
+    form = text(client.get(f"/studios/{people.studio.id}/cases/new"))
+    assert re.search(r'<fieldset data-part="recording"[^>]* hidden>', form)
+    assert "Practice case document" in form
+    response = client.post(f"/studios/{people.studio.id}/cases/new", data={
+        "kind": "practice", "title": "工作室研修实践案例", "design_text": "## 实践过程",
+        "reflection": "经验与反思", "submit_now": "1"}, content_type="multipart/form-data")
+    assert response.status_code == 302, text(response)[:500]
+    case = db.session.execute(select(LessonCase)).scalar_one()
+    assert (case.state, case.reviewer_id) == ("submitted", None)
+    assert 'data-testid="to-review"' not in text(client.get(f"/studios/{people.studio.id}/cases"))
+
+    login(client, people.admin)
+    waiting = section(text(client.get(f"/studios/{people.studio.id}/cases")), "to-review")
+    assert "Waiting for your review (1)" in waiting and "工作室研修实践案例" in waiting
+    home = section(text(client.get("/admin/")), "admin-to-review")
+    assert f'href="/studios/{people.studio.id}/cases/{case.id}"' in home
+    assert "工作室研修实践案例" in home and people.studio.name in home and "王名师" in home
+    page = text(client.get(url(case)))
+    assert 'data-testid="review-form"' in page and 'data-testid="recording"' not in page
+    assert review(client, case, "approve", overall="实践案例完整。").status_code == 302
+    assert snapshot(case)["state"] == "approved"
+    assert 'data-testid="admin-to-review"' not in text(client.get("/admin/"))

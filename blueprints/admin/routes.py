@@ -2,24 +2,26 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from blueprints.admin import bp, operations
 from blueprints.admin.forms import (AppointMasterForm,
                                     ImportForm, InitialPasswordForm, StudioForm)
 from blueprints.auth import operations as account_ops
 from blueprints.studios import operations as studio_ops
-from models import ImportBatch, Membership, Studio, User
+from models import ImportBatch, LessonCase, Membership, Studio, User
 from models.audit import record
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
+from studio.labels import ROLE_LABELS, STAGE_LABELS, STATUS_LABELS, all_labels
 from studio.security import admin_required, load_studio
 
 
 @bp.route("/")
 @admin_required
 def index():
-    """Every studio with its member counts (two queries whatever the number of studios)."""
+    """Every studio with its member counts (two queries whatever the number of studios), and
+    the masters' practice cases waiting for the project office's review (one query)."""
     studios = db.session.execute(select(Studio).order_by(Studio.created_at)).scalars().all()
     counts = {}
     for studio_id, role, n in db.session.execute(
@@ -27,8 +29,11 @@ def index():
             .where(Membership.active.is_(True))
             .group_by(Membership.studio_id, Membership.role)):
         counts.setdefault(studio_id, {})[role] = n
+    to_review = db.session.execute(LessonCase.review_queue(current_user)
+                                   .options(joinedload(LessonCase.studio))).scalars().all()
     return render_template("admin/index.html", studios=studios, counts=counts,
-                           stage_labels=STAGE_LABELS, status_labels=STATUS_LABELS)
+                           to_review=to_review, stage_labels=STAGE_LABELS,
+                           status_labels=STATUS_LABELS, **all_labels())
 
 
 @bp.route("/studios/new", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from models.case import parts_of
 from studio.labels import CASE_KIND_LABELS, DIMENSION_LABELS, VIDEO_COMMENT_KIND_LABELS
 
 
@@ -14,12 +15,18 @@ class CaseForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[Optional(), Length(max=64)])
     grade = StringField(_l("Grade"), validators=[Optional(), Length(max=32)])
     topic = StringField(_l("Lesson topic"), validators=[Optional(), Length(max=200)])
-    design_file = FileField(_l("Lesson design document (docx, pdf or pptx)"))
-    design_text = TextAreaField(_l("…or write the lesson design here (Markdown)"),
+    # The parts are named by the legends of the form (studio/labels.py: part_labels), which
+    # change with the kind: a lesson's design and reflection, a report's document and summary.
+    design_file = FileField(_l("Document (docx, pdf or pptx)"))
+    design_text = TextAreaField(_l("…or write it here (Markdown)"),
                                 validators=[Length(max=100000)])
     recording = FileField(_l("Classroom recording (mp4, webm or mov, up to 2 GB)"))
-    reflection = TextAreaField(_l("Teaching reflection (Markdown)"), validators=[Length(max=100000)])
+    reflection = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100000)])
     assignment_id = HiddenField()
+
+    def parts(self):
+        """The parts the chosen kind needs (no recording for a report or a practice case)."""
+        return parts_of(self.kind.data)
 
     def case_fields(self):
         return {"kind": self.kind.data, "title": self.title.data.strip(),

@@ -7,16 +7,12 @@ from flask_babel import lazy_gettext as _l
 from blueprints.notifications.operations import notify
 from blueprints.tasks.operations import complete_assignment, mark_submitted
 from models.base import utcnow
-from models.case import (DIMENSIONS, VIDEO_COMMENT_KINDS, CaseTransition, CaseVersion,
-                         LessonCase, Review, VideoComment)
+from models.case import (DIMENSIONS, TRANSITIONS, VIDEO_COMMENT_KINDS, CaseTransition,
+                         CaseVersion, LessonCase, Review, VideoComment)
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.labels import part_labels
 from studio.markup import render_markdown
-
-PART_LABELS = {"design": _l("lesson design"), "recording": _l("classroom recording"),
-               "reflection": _l("teaching reflection")}
-KIND_FOR_ROLE = {"new_teacher": ("standard",), "backbone": ("excellent", "report"),
-                 "master": ("practice",)}
 
 
 def _link(case):
@@ -27,9 +23,7 @@ def _move(case, action, actor, reason=""):
     if not case.allowed(action):
         raise RuleError(_l("This step is not possible while the case is “%(state)s”.",
                            state=state_label(case.state)))
-    new_state = {"submit": "submitted", "open_review": "in_review", "approve": "approved",
-                 "request_changes": "changes_requested", "resubmit": "resubmitted",
-                 "recommend": "recommended"}[action]
+    new_state = TRANSITIONS[case.state][action]
     db.session.add(CaseTransition(case_id=case.id, from_state=case.state, to_state=new_state,
                                   actor_id=actor.id, reason=reason))
     case.state = new_state
@@ -60,10 +54,9 @@ def reviewer_for(studio, author):
 
 
 def create_case(studio, author, fields, assignment=None):
-    role = author.role_in(studio)
-    if role is None:
+    if not LessonCase.can_create(studio, author):
         raise RuleError(_l("Only members of the studio hand in lesson cases."))
-    if fields["kind"] not in KIND_FOR_ROLE[role]:
+    if fields["kind"] not in LessonCase.kinds_for(studio, author):
         raise RuleError(_l("This kind of case is not part of your required work."), field="kind")
     if assignment is not None and (assignment.user_id != author.id
                                    or assignment.task.studio_id != studio.id):
@@ -107,7 +100,9 @@ def update_parts(case, author, fields, design_text=None, reflection=None,
         version.reflection, version.reflection_html = reflection, render_markdown(reflection)
     if design_file is not None:
         version.design_file = design_file
-    if recording_file is not None:
+    if not case.has_recording:         # a report or a practice case is a document
+        version.recording_file = None
+    elif recording_file is not None:
         version.recording_file = recording_file
     case.updated_at = utcnow()
     return version
@@ -115,17 +110,17 @@ def update_parts(case, author, fields, design_text=None, reflection=None,
 
 def submit_case(case, author, reason=""):
     """Hand in (draft → submitted) or hand in again (changes_requested → resubmitted)."""
-    if author.id != case.author_id:
-        raise RuleError(_l("Only the author hands in the case."))
-    action = "resubmit" if case.state == "changes_requested" else "submit"
-    if not case.allowed(action):
-        _move(case, action, author)  # raises with the state named
+    if not case.can_submit(author):
+        raise RuleError(_l("Only the author hands in the case, as a draft or after changes "
+                           "were requested."))
+    action = case.submit_action
     version = working_version(case)
     db.session.flush()
     missing = version.missing_parts()
     if missing:
+        labels = part_labels(case.kind)
         raise RuleError(_l("The case is missing: %(parts)s.",
-                           parts="、".join(str(PART_LABELS[p]) for p in missing)))
+                           parts="、".join(str(labels[p]) for p in missing)))
     reviewer = reviewer_for(case.studio, case.author)
     case.reviewer_id = reviewer.id if reviewer else None
     version.submitted_at = case.submitted_at = utcnow()
@@ -145,7 +140,7 @@ def submit_case(case, author, reason=""):
 
 def open_for_review(case, reviewer):
     """The reviewer opens a handed-in case: submitted/resubmitted → in_review."""
-    if case.can_review(reviewer) and case.state in ("submitted", "resubmitted"):
+    if case.can_review(reviewer) and case.allowed("open_review"):
         _move(case, "open_review", reviewer)
         return True
     return False
@@ -153,12 +148,11 @@ def open_for_review(case, reviewer):
 
 def review_case(case, reviewer, rubric, overall, verdict):
     if not case.can_review(reviewer):
-        raise RuleError(_l("Only the assigned reviewer may decide on this case."))
-    open_for_review(case, reviewer)
+        raise RuleError(_l("Only the assigned reviewer may decide on this case, once it is "
+                           "handed in."))
     if verdict not in ("approve", "request_changes"):
         raise RuleError(_l("Please choose approve or request changes."), field="verdict")
-    if not case.allowed(verdict):
-        _move(case, verdict, reviewer)
+    open_for_review(case, reviewer)
     for dimension in DIMENSIONS:
         score = rubric.get(f"{dimension}_score")
         if not isinstance(score, int) or not 1 <= score <= 5:
@@ -180,9 +174,9 @@ def review_case(case, reviewer, rubric, overall, verdict):
 
 
 def recommend_case(case, master, reason):
-    if case._role(master) != "master":
+    if not case.can_recommend(master):
         raise RuleError(_l("Only the master recommends an approved case as excellent."))
-    _move(case, "recommend", master, reason)  # refused, naming the state, unless approved
+    _move(case, "recommend", master, reason)
     notify([case.author], "case_recommended", case.title, _link(case), master, case.studio)
 
 
@@ -195,7 +189,7 @@ def add_video_comment(case, author, second, dimension, kind, body, parent=None):
     if len(body) > 2000:
         raise RuleError(_l("A comment has at most 2000 characters."), field="body")
     version = case.latest_submitted or case.latest  # comments are on handed-in work
-    if version is None or version.recording_file_id is None:
+    if version is None or not case.has_recording or version.recording_file_id is None:
         raise RuleError(_l("This case has no classroom recording to comment on."))
     if parent is not None:
         if parent.case_id != case.id or parent.parent_id is not None:

@@ -1,27 +1,18 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from blueprints.cases import bp, operations
 from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommentForm
-from models.case import CaseTransition, CaseVersion, LessonCase, StoredFile, VideoComment
+from models.case import (DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase,
+                         StoredFile, VideoComment)
 from models.task import Assignment
 from studio import storage
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import all_labels
 from studio.security import load_studio, require
-
-
-def visible_cases(studio, user):
-    """The cases of a studio a user may see, as one query (the rule of LessonCase.can_view)."""
-    stmt = select(LessonCase).where(LessonCase.studio_id == studio.id)
-    if user.is_admin or user.role_in(studio) == "master":
-        return stmt.where(or_(LessonCase.state != "draft", LessonCase.author_id == user.id))
-    return stmt.where(or_(LessonCase.author_id == user.id,
-                          LessonCase.state.in_(("approved", "recommended")),
-                          (LessonCase.reviewer_id == user.id) & (LessonCase.state != "draft")))
 
 
 PER_PAGE = 100
@@ -32,7 +23,7 @@ PER_PAGE = 100
 def index(studio_id):
     studio = load_studio(studio_id)
     state = request.args.get("state", "")
-    stmt = visible_cases(studio, current_user)
+    stmt = LessonCase.visible_to(studio, current_user)
     if state in all_labels()["case_state_labels"]:
         stmt = stmt.where(LessonCase.state == state)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -40,22 +31,22 @@ def index(studio_id):
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).scalars().all()
     cases, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
     to_review = db.session.execute(
-        select(LessonCase).where(LessonCase.studio_id == studio.id,
-                                 LessonCase.reviewer_id == current_user.id,
-                                 LessonCase.state.in_(("submitted", "in_review", "resubmitted")))
-        .order_by(LessonCase.submitted_at)).scalars().all()
+        LessonCase.review_queue(current_user, studio)).scalars().all()
     return render_template("cases/index.html", studio=studio, cases=cases, to_review=to_review,
-                           state=state, page=page, has_next=has_next, **all_labels())
+                           can_create=LessonCase.can_create(studio, current_user), state=state,
+                           page=page, has_next=has_next, **all_labels())
 
 
 def _store_parts(form, user, stored):
     """Store the uploaded parts; each stored file is appended to ``stored`` at once, so a
-    later refusal (the second file too large or not a video) can discard the first."""
+    later refusal (the second file too large or not a video) can discard the first. A report
+    or a practice case has no recording: one sent anyway is not kept."""
     design = recording = None
     if form.design_file.data and getattr(form.design_file.data, "filename", ""):
         design = storage.store_upload(form.design_file.data, "document", user)
         stored.append(design)
-    if form.recording.data and getattr(form.recording.data, "filename", ""):
+    if "recording" in form.parts() and form.recording.data \
+            and getattr(form.recording.data, "filename", ""):
         recording = storage.store_upload(form.recording.data, "video", user)
         stored.append(recording)
     return design, recording
@@ -69,7 +60,7 @@ def _discard(stored):
 
 def _case_form(studio):
     form = CaseForm()
-    allowed = operations.KIND_FOR_ROLE.get(current_user.role_in(studio), ())
+    allowed = LessonCase.kinds_for(studio, current_user)
     form.kind.choices = [c for c in form.kind.choices if c[0] in allowed]
     return form
 
@@ -78,7 +69,7 @@ def _case_form(studio):
 @login_required
 def new(studio_id):
     studio = load_studio(studio_id)
-    require(current_user.role_in(studio) is not None)
+    require(LessonCase.can_create(studio, current_user))
     form = _case_form(studio)
     assignment = None
     assignment_id = request.values.get("assignment") or form.assignment_id.data
@@ -98,7 +89,7 @@ def new(studio_id):
             if request.form.get("submit_now"):
                 operations.submit_case(case, current_user)
             db.session.commit()
-            flash(_("The lesson case has been handed in.") if case.state != "draft"
+            flash(_("The lesson case has been handed in.") if request.form.get("submit_now")
                   else _("The draft has been saved. Only you can see it until you hand it in."),
                   "success")
             return _done(studio, case)
@@ -125,7 +116,8 @@ def _form_page(template, **context):
         form = context["form"]
         errors = [str(e) for field in form for e in field.errors]
         return {"errors": errors or [_("Please check the form.")]}, 400
-    return render_template(template, **context, **all_labels()), status
+    return render_template(template, **context, document_kinds=DOCUMENT_KINDS,
+                           **all_labels()), status
 
 
 def _load_case(studio, case_id, check="can_view"):
@@ -200,8 +192,7 @@ def edit(studio_id, case_id):
 @login_required
 def submit(studio_id, case_id):
     studio = load_studio(studio_id)
-    case = _load_case(studio, case_id)
-    require(case.author_id == current_user.id)
+    case = _load_case(studio, case_id, "can_submit")
     try:
         operations.submit_case(case, current_user, request.form.get("reason", ""))
     except RuleError as error:
@@ -217,8 +208,7 @@ def submit(studio_id, case_id):
 @login_required
 def review(studio_id, case_id):
     studio = load_studio(studio_id)
-    case = _load_case(studio, case_id)
-    require(case.can_review(current_user))
+    case = _load_case(studio, case_id, "can_review")
     form = ReviewForm()
     if not form.validate_on_submit():
         errors = "；".join(str(e) for field in form for e in field.errors)
@@ -238,8 +228,7 @@ def review(studio_id, case_id):
 @login_required
 def recommend(studio_id, case_id):
     studio = load_studio(studio_id)
-    case = _load_case(studio, case_id)
-    require(current_user.role_in(studio) == "master")
+    case = _load_case(studio, case_id, "can_recommend")
     form = ReasonForm()
     try:
         operations.recommend_case(case, current_user, form.reason.data or "")
@@ -255,8 +244,7 @@ def recommend(studio_id, case_id):
 @login_required
 def comment(studio_id, case_id):
     studio = load_studio(studio_id)
-    case = _load_case(studio, case_id)
-    require(case.can_comment(current_user))
+    case = _load_case(studio, case_id, "can_comment")
     form = VideoCommentForm()
     if not form.validate_on_submit():
         abort(400, description="；".join(str(e) for f in form for e in f.errors)
@@ -283,18 +271,14 @@ def file(studio_id, case_id, file_id):
     """A part of the case, after the viewer is authorized; Range requests get 206."""
     studio = load_studio(studio_id)
     case = _load_case(studio, case_id)
-    versions = select(CaseVersion.id).where(CaseVersion.case_id == case.id, or_(
-        CaseVersion.design_file_id == file_id, CaseVersion.recording_file_id == file_id))
-    if current_user.id != case.author_id:  # a part not handed in yet is the author's alone
-        versions = versions.where(CaseVersion.submitted_at.is_not(None))
-    belongs = db.session.execute(versions).first()
-    stored = db.session.get(StoredFile, file_id)
-    if not belongs or stored is None:
+    parts = {part for version in case.versions_for(current_user)  # handed in, or the author's
+             for part in (version.design_file_id, version.recording_file_id)}
+    stored = db.session.get(StoredFile, file_id) if file_id in parts else None
+    if stored is None:
         abort(404)
     return storage.send_stored(stored, download=request.args.get("download") == "1")
 
 
-REQUIRED = {"new_teacher": ("standard",), "backbone": ("excellent", "report"), "master": ("practice",)}
 STATE_RANK = {s: i for i, s in enumerate(("draft", "changes_requested", "submitted", "resubmitted",
                                           "in_review", "approved", "recommended"))}
 
@@ -325,7 +309,7 @@ def progress(studio_id):
         items = [(kind, best.get((user.id, kind))) for kind in REQUIRED[member_role]]
         target = target_for(studio, member_role)
         hours = totals.get(user.id, 0.0)
-        done = all(state in ("approved", "recommended") for _, state in items) and \
+        done = all(state in FINISHED for _, state in items) and \
             (target is None or hours >= target)
         rows.append({"user": user, "role": member_role, "parts": items, "hours": hours,
                      "target": target, "done": done})
