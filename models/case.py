@@ -208,6 +208,10 @@ class Review(db.Model):
 class VideoComment(db.Model):
     """A comment pinned to a second of the classroom recording (视频批注), or a reply to one."""
     __tablename__ = "video_comments"
+    __table_args__ = (
+        # refuses NaN, infinities and negative seconds on PostgreSQL and SQLite alike
+        db.CheckConstraint("second BETWEEN 0 AND 21600", name="second_finite_range"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)

@@ -304,7 +304,7 @@ STATE_RANK = {s: i for i, s in enumerate(("draft", "changes_requested", "submitt
 def progress(studio_id):
     """Required work (成果要求): per member, which required items exist and in what state; per
     studio, the share done. Fixed number of queries whatever the studio's size."""
-    from blueprints.tasks.operations import target_for, totals_by_member
+    from blueprints.hours.operations import totals_by_member
     from models.studio import Roster
 
     studio = load_studio(studio_id)
@@ -323,7 +323,7 @@ def progress(studio_id):
     for user in everyone:
         member_role = roster.role_of[user.id]
         items = [(kind, best.get((user.id, kind))) for kind in REQUIRED[member_role]]
-        target = target_for(studio, member_role)
+        target = studio.hours_target(member_role)
         hours = totals.get(user.id, 0.0)
         done = all(state in ("approved", "recommended") for _, state in items) and \
             (target is None or hours >= target)
