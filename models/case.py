@@ -1,4 +1,5 @@
 """Lesson cases (教学课例): design, classroom recording and reflection, versioned, reviewed."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select
 
 from models.base import utcnow
@@ -211,6 +212,20 @@ class LessonCase(db.Model):
     def allowed(self, action):
         return action in TRANSITIONS.get(self.state, {})
 
+    def refusal(self, check, user):
+        """Why the right person is refused a step at this moment (a double click, a second
+        tab: the case has moved on), for a 409 that says so. None when the person is not the
+        one for the step: that is a plain 403."""
+        from studio.labels import STATE_LABELS
+        person = {"can_review": self.is_reviewer,
+                  "can_submit": lambda u: u.id == self.author_id,
+                  "can_edit": lambda u: u.id == self.author_id,
+                  "can_recommend": lambda u: self._role(u) == "master"}.get(check)
+        if person is None or not self.can_view(user) or not person(user):
+            return None
+        return _l("This lesson case is now “%(state)s”, so this step is no longer possible. "
+                  "Reload the page to see where it stands.", state=STATE_LABELS[self.state])
+
 
 class CaseVersion(db.Model):
     """One submission round. A resubmission is a new version; the old ones stay readable."""
@@ -297,6 +312,10 @@ class Review(db.Model):
 class VideoComment(db.Model):
     """A comment pinned to a second of the classroom recording (视频批注), or a reply to one."""
     __tablename__ = "video_comments"
+    __table_args__ = (
+        # refuses NaN, infinities and negative seconds on PostgreSQL and SQLite alike
+        db.CheckConstraint("second BETWEEN 0 AND 21600", name="second_finite_range"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("lesson_cases.id"), nullable=False, index=True)

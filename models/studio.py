@@ -98,6 +98,12 @@ class Studio(db.Model):
         counts.update({role: n for role, n in rows})
         return counts
 
+    def hours_target(self, role):
+        """The study hours a member of ``role`` must reach in this studio (None: no target,
+        e.g. the master). Routes and templates alike ask the studio."""
+        return {"new_teacher": self.hours_target_new_teacher,
+                "backbone": self.hours_target_backbone}.get(role)
+
     def limit_for(self, role):
         return {"master": 1, "backbone": self.max_backbone, "new_teacher": self.max_new_teachers}[role]
 

@@ -12,8 +12,15 @@ AUDIENCES = ("studio", "role", "group", "members")
 ASSIGNMENT_STATES = ("assigned", "submitted", "returned", "completed")
 
 
+MAX_TASK_HOURS = 999.9   # the database's bound; the form and assign_task allow up to 100
+
+
 class Task(db.Model):
     __tablename__ = "tasks"
+    __table_args__ = (
+        # a range test, not ``hours = hours``: PostgreSQL's NUMERIC keeps 'NaN' and NaN = NaN
+        db.CheckConstraint(f"hours BETWEEN 0 AND {MAX_TASK_HOURS}", name="hours_finite_range"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
@@ -103,4 +110,15 @@ class Assignment(db.Model):
         return user.id == self.user_id and self.state in ("assigned", "returned")
 
     def can_decide(self, user):
+        """Who completes or returns it now. A handed-in task: its setter, the master or the
+        admin. A lesson-case task is decided by its case's review: only the reviewer who may
+        decide on an approved case for this assignment completes it."""
+        if self.state == "completed":
+            return False
+        if self.task.deliverable == "lesson_case":
+            from models.case import LessonCase
+            cases = db.session.execute(db.select(LessonCase).where(
+                LessonCase.assignment_id == self.id,
+                LessonCase.state.in_(("approved", "recommended")))).scalars()
+            return any(case.is_reviewer(user) for case in cases)
         return self.task.can_manage(user) and self.state == "submitted"

@@ -114,6 +114,7 @@ def register_blueprints(app):
     from blueprints.auth import bp as auth_bp
     from blueprints.main import bp as main_bp
     from blueprints.cases import bp as cases_bp
+    from blueprints.hours import bp as hours_bp
     from blueprints.chat import bp as chat_bp
     from blueprints.threads import bp as threads_bp
     from blueprints.notifications import bp as notifications_bp
@@ -123,6 +124,7 @@ def register_blueprints(app):
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(tasks_bp, url_prefix="/studios")
+    app.register_blueprint(hours_bp, url_prefix="/studios")
     app.register_blueprint(cases_bp, url_prefix="/studios")
     app.register_blueprint(threads_bp, url_prefix="/studios")
     app.register_blueprint(chat_bp, url_prefix="/studios")

@@ -151,6 +151,7 @@ def _user(username):
 def seed_core_loop(studio):
     """Tasks with hours and lesson cases in every state, once per studio."""
     from blueprints.cases import operations as cases
+    from blueprints.hours import operations as hours
     from blueprints.tasks import operations as tasks
     from models.task import Task
 
@@ -179,7 +180,7 @@ def seed_core_loop(studio):
             tasks.complete_assignment(assignment, master, "规划清晰，措施具体。")
     for assignment in reading.assignments[:4]:
         tasks.submit_assignment(assignment, assignment.user, "读书笔记：苏霍姆林斯基谈……")
-    tasks.adjust_hours(studio, _user("teacher010"), 2, "参加市级教研活动（线下），补登学时", master)
+    hours.adjust_hours(studio, _user("teacher010"), 2, "参加市级教研活动（线下），补登学时", master)
 
     video = demo_video(mentor)
     db.session.flush()

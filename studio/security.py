@@ -97,6 +97,9 @@ def load_object(model, object_id, check="can_view", **owner):
     obj = db.session.get(model, object_id)
     if obj is None or any(getattr(obj, name) != value for name, value in owner.items()):
         abort(404)
-    if check is not None:
-        require(getattr(obj, check)(current_user))
+    if check is not None and not getattr(obj, check)(current_user):
+        # The right person at the wrong moment (the object moved on) gets a 409 saying so.
+        refusal = getattr(obj, "refusal", None)
+        message = refusal(check, current_user) if refusal else None
+        abort(409, description=str(message)) if message else abort(403)
     return obj

@@ -89,7 +89,7 @@ MATRIX = {
     ("/studios/<int:studio_id>/cases/<int:case_id>/review", "POST"):
         ({}, E(LOGIN, 403, 403, 400, 403, 403)),
     ("/studios/<int:studio_id>/cases/<int:case_id>/recommend", "POST"):
-        ({}, E(LOGIN, 403, 403, 403, 403, 403)),     # can_recommend: approved cases only
+        ({}, E(LOGIN, 403, 409, 403, 403, 403)),     # can_recommend: the master, approved only
     ("/studios/<int:studio_id>/cases/<int:case_id>/comments", "POST"):
         ({}, E(LOGIN, 403, 403, 400, 400, 403)),
     ("/studios/<int:studio_id>/cases/<int:case_id>/files/<int:file_id>", "GET"): (None, ALL_MEMBERS),

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from blueprints.hours.operations import credit_hours
 from blueprints.tasks.operations import credit_assignment
 from models import CaseTransition, HourEntry, LessonCase
 from studio.extensions import db
@@ -36,7 +37,7 @@ def test_completing_twice_credits_once(client, cast):
     assert second.status_code == 409
     assert "already completed" in text(second)
     entries = ledger()
-    assert [(e.user_id, e.amount, e.source, e.assignment_id, e.created_by_id) for e in entries] == [
+    assert [(e.user_id, e.amount, e.source, e.source_id, e.created_by_id) for e in entries] == [
         (cast.new_teacher.id, 4.0, "task", assignment.id, cast.master.id)]
 
 
@@ -48,8 +49,104 @@ def test_credit_assignment_called_twice_writes_one_row(app, cast):
     first = credit_assignment(assignment, cast.master)
     second = credit_assignment(assignment, cast.master)
     db.session.commit()
-    assert first is not None and second is None
-    assert [(e.amount, e.assignment_id) for e in ledger()] == [(2.5, assignment.id)]
+    assert first is not None and second.id == first.id
+    assert [(e.amount, e.source, e.source_id) for e in ledger()] == [(2.5, "task", assignment.id)]
+
+
+# --- credit_hours: the one place that writes the ledger -------------------------------------
+
+def test_credit_hours_for_the_same_source_row_is_written_once(app, cast):
+    task = make_task(cast.studio, cast.master, [cast.new_teacher], deliverable="reflection")
+    assignment = task.assignments[0]
+    db.session.commit()
+    entries = [credit_hours(cast.new_teacher, 3, "task", cast.master, studio=cast.studio,
+                            source_row=assignment, reason="重试") for _ in range(3)]
+    db.session.commit()
+    assert len({e.id for e in entries}) == 1
+    assert [(e.amount, e.source, e.source_id, e.user_id) for e in ledger()] == [
+        (3.0, "task", assignment.id, cast.new_teacher.id)]
+
+
+def test_a_repeat_keeps_the_rest_of_the_transaction(app, cast):
+    """The savepoint undoes only the duplicate row, not the caller's other changes."""
+    task = make_task(cast.studio, cast.master, [cast.new_teacher], deliverable="reflection")
+    assignment = task.assignments[0]
+    credit_hours(cast.new_teacher, 3, "task", cast.master, studio=cast.studio,
+                 source_row=assignment)
+    db.session.commit()
+    assignment.feedback = "很好"
+    credit_hours(cast.new_teacher, 3, "task", cast.master, studio=cast.studio,
+                 source_row=assignment)
+    db.session.commit()
+    db.session.expire_all()
+    assert assignment.feedback == "很好" and len(ledger()) == 1
+
+
+def test_a_credit_committed_by_another_process_is_not_repeated(app, cast):
+    """Another session (another process) credits first: ours finds the row, adds none."""
+    from sqlalchemy.orm import Session
+
+    task = make_task(cast.studio, cast.master, [cast.new_teacher], deliverable="reflection")
+    assignment = task.assignments[0]
+    db.session.commit()
+    with Session(db.engine) as other:
+        other.execute(HourEntry.__table__.insert().values(
+            studio_id=cast.studio.id, user_id=cast.new_teacher.id, amount=3, source="task",
+            source_id=assignment.id, reason="", created_at=assignment.updated_at))
+        other.commit()
+    entry = credit_hours(cast.new_teacher, 3, "task", cast.master, studio=cast.studio,
+                         source_row=assignment)
+    db.session.commit()
+    assert entry.source_id == assignment.id and len(ledger()) == 1
+
+
+def test_the_database_refuses_a_second_credit_for_one_source_row(app, cast):
+    from sqlalchemy.exc import IntegrityError
+
+    row = dict(studio_id=cast.studio.id, user_id=cast.new_teacher.id, amount=3,
+               source="activity", source_id=7, reason="")
+    db.session.execute(HourEntry.__table__.insert().values(**row))
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.execute(HourEntry.__table__.insert().values(**row))
+    # the same row may credit another member, and manual entries have no source row
+    db.session.execute(HourEntry.__table__.insert().values(**{**row, "user_id": cast.backbone.id}))
+    for _ in range(2):
+        credit_hours(cast.new_teacher, 1, "manual", cast.master, studio=cast.studio,
+                     reason="补登")
+    db.session.commit()
+    assert len(ledger()) == 4
+
+
+def test_a_manual_credit_needs_a_reason_and_other_sources_a_source_row(app, cast):
+    from studio.errors import RuleError
+
+    with pytest.raises(RuleError):
+        credit_hours(cast.new_teacher, 1, "manual", cast.master, studio=cast.studio, reason=" ")
+    with pytest.raises(ValueError):
+        credit_hours(cast.new_teacher, 1, "task", cast.master, studio=cast.studio)
+    with pytest.raises(ValueError):
+        credit_hours(cast.new_teacher, 1, "gift", cast.master, studio=cast.studio, reason="x")
+    with pytest.raises(RuleError):     # only an adjustment subtracts
+        credit_hours(cast.new_teacher, -1, "activity", cast.master, studio=cast.studio,
+                     source_row=cast.studio)
+    db.session.commit()
+    assert ledger() == []
+
+
+def test_only_credit_hours_creates_hour_entries():
+    """Every credit goes through credit_hours: no other module builds an HourEntry."""
+    import pathlib
+    import re as re_
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    builders = []
+    for path in root.glob("[!.]*/**/*.py"):
+        if "tests" in path.parts or ".venv" in path.parts or "migrations" in path.parts:
+            continue
+        if re_.search(r"(?<!class )\bHourEntry\(", path.read_text(encoding="utf-8")):
+            builders.append(str(path.relative_to(root)))
+    assert builders == ["blueprints/hours/operations.py"]
 
 
 def test_a_task_without_hours_credits_nothing(app, cast):
@@ -170,8 +267,7 @@ def test_hours_of_someone_outside_the_studio_are_not_adjusted(client, cast):
 # --- totals against targets -------------------------------------------------------------------
 
 def credit(studio, user, amount, actor):
-    db.session.add(HourEntry(studio_id=studio.id, user_id=user.id, amount=amount,
-                             source="manual", reason="测试", created_by_id=actor.id))
+    credit_hours(user, amount, "manual", actor, studio=studio, reason="测试")
 
 
 def my_figures(client, studio):

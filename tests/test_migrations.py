@@ -119,3 +119,65 @@ def fresh_postgres_database(url):
 def test_migrations_match_models_on_postgresql(tmp_path):
     with fresh_postgres_database(postgres_url()) as url:
         check_migrations_match_models(url, tmp_path / "uploads")
+
+
+# --- 41aa08f51088: the ledger's source rows and the finite-number checks ---------------------
+
+def check_hour_ledger_migration(url, upload_dir, postgres=False):
+    """Task credits keep their link (assignment_id becomes source_id); rows the new checks
+    refuse are repaired; the downgrade maps task credits back."""
+    from datetime import date
+
+    from tests.conftest import join, make_studio, make_user
+    from tests.factories import make_task
+
+    before = "d641761d9448"
+    with migrated_app(url, upload_dir):
+        flask_migrate.downgrade(revision=before)
+        studio = make_studio("迁移测试工作室")
+        master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
+        join(studio, master, "master")
+        join(studio, teacher, "new_teacher")
+        db.session.flush()
+        task = make_task(studio, master, [teacher], deliverable="reflection", hours=4)
+        assignment_id = task.assignments[0].id
+        db.session.commit()
+        # NUMERIC(6, 1) on PostgreSQL holds NaN but not infinity; SQLite the other way round
+        not_finite = float("nan") if postgres else float("inf")
+        bad = [not_finite, 0, 1000]
+        rows = [dict(s=studio.id, u=teacher.id, a=4, src="task", asg=assignment_id),
+                dict(s=studio.id, u=teacher.id, a=2.5, src="manual", asg=None)] + [
+            dict(s=studio.id, u=teacher.id, a=amount, src="manual", asg=None) for amount in bad]
+        with db.engine.begin() as connection:
+            for row in rows:
+                connection.execute(text(
+                    "INSERT INTO hour_entries (studio_id, user_id, amount, source, assignment_id,"
+                    " reason, created_at) VALUES (:s, :u, :a, :src, :asg, '', :now)"),
+                    {**row, "now": date.today()})
+            connection.execute(text("UPDATE tasks SET hours = :h"), {"h": not_finite})
+
+        flask_migrate.upgrade()
+        with db.engine.begin() as connection:
+            ledger = connection.execute(text(
+                "SELECT source, source_id, amount FROM hour_entries ORDER BY id")).all()
+            hours = connection.execute(text("SELECT hours FROM tasks")).scalar_one()
+        assert [tuple(r) for r in ledger] == [("task", assignment_id, 4), ("manual", None, 2.5)]
+        assert hours == 0
+
+        flask_migrate.downgrade(revision=before)
+        with db.engine.begin() as connection:
+            ledger = connection.execute(text(
+                "SELECT source, assignment_id FROM hour_entries ORDER BY id")).all()
+        assert [tuple(r) for r in ledger] == [("task", assignment_id), ("manual", None)]
+        flask_migrate.upgrade()
+
+
+def test_hour_ledger_migration_keeps_task_credits_on_sqlite(tmp_path):
+    check_hour_ledger_migration(f"sqlite:///{tmp_path}/ledger.db", tmp_path / "uploads")
+
+
+@pytest.mark.skipif(postgres_url() is None,
+                    reason="DATABASE_URL is not PostgreSQL (CI runs this with PostgreSQL)")
+def test_hour_ledger_migration_keeps_task_credits_on_postgresql(tmp_path):
+    with fresh_postgres_database(postgres_url()) as url:
+        check_hour_ledger_migration(url, tmp_path / "uploads", postgres=True)

@@ -331,6 +331,60 @@ def test_a_mentor_cannot_decide_on_a_masters_task(client, team):
     assert assignment.state == "submitted" and count(HourEntry) == 0
 
 
+@pytest.mark.parametrize("who", ["backbone", "new_teacher", "outsider", "backbone2"])
+def test_complete_assignment_itself_refuses_who_may_not_decide(app, team, who):
+    """The operation checks Assignment.can_decide like return_assignment, not only the route."""
+    from blueprints.tasks.operations import complete_assignment
+    from studio.errors import RuleError
+
+    task = make_task(team.studio, team.master, [team.new_teacher], deliverable="reflection")
+    assignment = task.assignments[0]
+    assignment.state = "submitted"
+    db.session.commit()
+    with pytest.raises(RuleError):
+        complete_assignment(assignment, getattr(team, who), "")
+    db.session.rollback()
+    db.session.refresh(assignment)
+    assert assignment.state == "submitted" and count(HourEntry) == 0
+
+
+def test_complete_assignment_refuses_an_assignment_not_handed_in(app, team):
+    from blueprints.tasks.operations import complete_assignment
+    from studio.errors import RuleError
+
+    task = make_task(team.studio, team.master, [team.new_teacher], deliverable="reflection")
+    assignment = task.assignments[0]
+    db.session.commit()
+    with pytest.raises(RuleError):
+        complete_assignment(assignment, team.master, "")
+    db.session.rollback()
+    assert count(HourEntry) == 0
+
+
+def test_complete_assignment_of_a_lesson_case_task_needs_its_approved_case(app, team):
+    """A lesson-case task is completed by the reviewer approving its case, not by hand."""
+    from blueprints.tasks.operations import complete_assignment
+    from studio.errors import RuleError
+    from tests.factories import make_case
+
+    task = make_task(team.studio, team.master, [team.new_teacher], deliverable="lesson_case")
+    assignment = task.assignments[0]
+    assignment.state = "submitted"
+    case = make_case(team.studio, team.new_teacher, state="in_review", reviewer=team.backbone,
+                     assignment=assignment)
+    db.session.commit()
+    for who in (team.master, team.backbone):      # nothing approved yet
+        with pytest.raises(RuleError):
+            complete_assignment(assignment, who)
+    case.state = "approved"
+    db.session.commit()
+    with pytest.raises(RuleError):                 # not the case's reviewer
+        complete_assignment(assignment, team.backbone2)
+    complete_assignment(assignment, team.backbone)
+    db.session.commit()
+    assert assignment.state == "completed" and count(HourEntry) == 1
+
+
 def test_a_lesson_case_task_is_not_handed_in_with_a_note(client, team):
     task = make_task(team.studio, team.master, [team.new_teacher], deliverable="lesson_case")
     db.session.commit()

@@ -61,7 +61,8 @@ class ReviewForm(FlaskForm):
 
 
 class VideoCommentForm(FlaskForm):
-    second = FloatField(_l("At second"), validators=[Optional(), NumberRange(0, 6 * 3600)])
+    second = FloatField(_l("At second"), validators=[  # NumberRange refuses NaN and infinities
+        Optional(), NumberRange(0, 6 * 3600, _l("The time in the video is not valid."))])
     dimension = SelectField(_l("Dimension"), choices=list(DIMENSION_LABELS.items()))
     kind = SelectField(_l("Kind"), choices=list(VIDEO_COMMENT_KIND_LABELS.items()))
     body = TextAreaField(_l("Comment"), validators=[DataRequired(_l("The comment is empty.")),

@@ -12,7 +12,7 @@ from studio import storage
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import all_labels
-from studio.security import load_studio, require
+from studio.security import load_object, load_studio, require
 
 
 PER_PAGE = 100
@@ -121,11 +121,7 @@ def _form_page(template, **context):
 
 
 def _load_case(studio, case_id, check="can_view"):
-    case = db.session.get(LessonCase, case_id)
-    if case is None or case.studio_id != studio.id:
-        abort(404)
-    require(getattr(case, check)(current_user))
-    return case
+    return load_object(LessonCase, case_id, check, studio_id=studio.id)
 
 
 @bp.route("/<int:studio_id>/cases/<int:case_id>")
@@ -288,7 +284,7 @@ STATE_RANK = {s: i for i, s in enumerate(("draft", "changes_requested", "submitt
 def progress(studio_id):
     """Required work (成果要求): per member, which required items exist and in what state; per
     studio, the share done. Fixed number of queries whatever the studio's size."""
-    from blueprints.tasks.operations import target_for, totals_by_member
+    from blueprints.hours.operations import totals_by_member
     from models.studio import Roster
 
     studio = load_studio(studio_id)
@@ -307,7 +303,7 @@ def progress(studio_id):
     for user in everyone:
         member_role = roster.role_of[user.id]
         items = [(kind, best.get((user.id, kind))) for kind in REQUIRED[member_role]]
-        target = target_for(studio, member_role)
+        target = studio.hours_target(member_role)
         hours = totals.get(user.id, 0.0)
         done = all(state in FINISHED for _, state in items) and \
             (target is None or hours >= target)

@@ -2,9 +2,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from blueprints.hours.forms import HoursField
 from studio.labels import AUDIENCE_LABELS, DELIVERABLE_LABELS, FOCUS_LABELS
 
 
@@ -14,7 +15,7 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=20000)])
     focus = SelectField(_l("Focus"), choices=list(FOCUS_LABELS.items()))
     deliverable = SelectField(_l("What is handed in"), choices=list(DELIVERABLE_LABELS.items()))
-    hours = DecimalField(_l("Study hours credited"), places=1, default=2,
+    hours = HoursField(_l("Study hours credited"), default=2,
                          validators=[InputRequired(_l("Please enter the study hours.")),
                                      NumberRange(0, 100, _l("Study hours are between 0 and 100."))])
     opens_on = DateField(_l("Opens on"), default=date.today,
@@ -27,7 +28,7 @@ class TaskForm(FlaskForm):
     def data_for_task(self):
         return {"title": self.title.data.strip(), "description": self.description.data or "",
                 "focus": self.focus.data, "deliverable": self.deliverable.data,
-                "hours": float(self.hours.data), "opens_on": self.opens_on.data,
+                "hours": self.hours.data, "opens_on": self.opens_on.data,
                 "due_on": self.due_on.data, "audience": self.audience.data,
                 "audience_value": self.audience_value.data or ""}
 
@@ -42,10 +43,3 @@ class DecideAssignmentForm(FlaskForm):
     decision = SelectField(choices=[("complete", _l("Complete")), ("return", _l("Return"))])
     feedback = TextAreaField(_l("Feedback"), validators=[Optional(), Length(max=5000)])
 
-
-class AdjustHoursForm(FlaskForm):
-    member_id = SelectField(_l("Member"), choices=[], validate_choice=False,
-                            validators=[DataRequired(_l("Please choose a member."))])
-    amount = DecimalField(_l("Hours (negative to subtract)"), places=1,
-                          validators=[InputRequired(_l("Please enter the hours."))])
-    reason = StringField(_l("Reason (required)"), validators=[Length(max=500)])

@@ -1,19 +1,22 @@
-"""Task operations: assign, submit, return, complete; the study-hour ledger."""
+"""Task operations: assign, submit, return, complete (which credits the task's hours through
+``blueprints.hours.operations.credit_hours``)."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
+from blueprints.hours.operations import credit_hours, hours_amount
 from blueprints.notifications.operations import notify
 from models import MentorGroup, MentorGroupMember, Membership, User
 from models.audit import record
 from models.base import utcnow
-from models.hours import HourEntry
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.markup import render_markdown
+
+
+MAX_HOURS = 100   # per task; the form says the same
 
 
 def audience_members(studio, setter, audience, value, chosen_ids=()):
@@ -63,8 +66,12 @@ def assign_task(studio, setter, data, chosen_ids=(), today=None):
         raise RuleError(_l("The due date is in the past."), field="due_on")
     if data["opens_on"] > data["due_on"]:
         raise RuleError(_l("The task must open before it is due."), field="opens_on")
-    if data["hours"] < 0:
+    hours = hours_amount(data["hours"], field="hours")
+    if hours < 0:
         raise RuleError(_l("Study hours cannot be negative."), field="hours")
+    if hours > MAX_HOURS:
+        raise RuleError(_l("Study hours are between 0 and 100."), field="hours")
+    data = {**data, "hours": float(hours)}
     members = audience_members(studio, setter, data["audience"], data.get("audience_value", ""),
                                chosen_ids)
     task = Task(studio=studio, created_by_id=setter.id,
@@ -99,7 +106,7 @@ def mark_submitted(assignment):
 
 
 def return_assignment(assignment, actor, feedback):
-    if not assignment.can_decide(actor):
+    if assignment.task.deliverable == "lesson_case" or not assignment.can_decide(actor):
         raise RuleError(_l("Only a handed-in task can be returned."))
     if not feedback.strip():
         raise RuleError(_l("Please say what should be improved."), field="feedback")
@@ -111,11 +118,17 @@ def return_assignment(assignment, actor, feedback):
 
 
 def complete_assignment(assignment, actor, feedback=""):
-    """Complete and credit the task's hours once. A second completion is refused."""
+    """Complete and credit the task's hours once. A second completion is refused, and so is
+    anyone who may not decide (``Assignment.can_decide``): the setter, the master or the
+    admin for a handed-in task; the reviewer who approved the case for a lesson-case task."""
     if assignment.state == "completed":
         raise RuleError(_l("This task is already completed; its hours were credited once."))
-    if assignment.state != "submitted" and assignment.task.deliverable != "lesson_case":
-        raise RuleError(_l("Only a handed-in task can be completed."))
+    if not assignment.can_decide(actor):
+        if assignment.task.deliverable == "lesson_case":
+            raise RuleError(_l("This task is completed when its lesson case is approved."))
+        if assignment.state != "submitted":
+            raise RuleError(_l("Only a handed-in task can be completed."))
+        raise RuleError(_l("Only the task's setter or the master completes this task."))
     assignment.state, assignment.completed_at = "completed", utcnow()
     if feedback:
         assignment.feedback = feedback
@@ -126,55 +139,9 @@ def complete_assignment(assignment, actor, feedback=""):
 
 
 def credit_assignment(assignment, actor):
+    """The task's hours to the assignee, once per assignment (None: the task has none)."""
     task = assignment.task
     if not task.hours:
         return None
-    exists = db.session.execute(
-        select(HourEntry.id).where(HourEntry.assignment_id == assignment.id)).first()
-    if exists:
-        return None
-    entry = HourEntry(studio_id=task.studio_id, user_id=assignment.user_id, amount=task.hours,
-                      source="task", assignment_id=assignment.id, created_by_id=actor.id,
-                      reason=task.title)
-    db.session.add(entry)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:  # another request credited it at the same moment
-        return None
-    return entry
-
-
-def adjust_hours(studio, member, amount, reason, actor):
-    """A master's manual correction: only with a written reason, recorded with who did it."""
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise RuleError(_l("Please write the reason for the adjustment."), field="reason")
-    if amount == 0:
-        raise RuleError(_l("The adjustment must not be zero."), field="amount")
-    if abs(amount) > 200:
-        raise RuleError(_l("An adjustment is at most 200 hours."), field="amount")
-    if total_hours(studio, member) + amount < 0:
-        raise RuleError(_l("The total cannot go below zero."), field="amount")
-    entry = HourEntry(studio_id=studio.id, user_id=member.id, amount=amount, source="manual",
-                      reason=reason, created_by_id=actor.id)
-    db.session.add(entry)
-    record("hours_adjusted", actor=actor, studio=studio, target=member, detail=f"{amount}: {reason}")
-    return entry
-
-
-def total_hours(studio, member):
-    return float(db.session.execute(
-        select(func.coalesce(func.sum(HourEntry.amount), 0))
-        .where(HourEntry.studio_id == studio.id, HourEntry.user_id == member.id)).scalar_one())
-
-
-def totals_by_member(studio):
-    return {uid: float(total) for uid, total in db.session.execute(
-        select(HourEntry.user_id, func.sum(HourEntry.amount))
-        .where(HourEntry.studio_id == studio.id).group_by(HourEntry.user_id))}
-
-
-def target_for(studio, role):
-    return {"new_teacher": studio.hours_target_new_teacher,
-            "backbone": studio.hours_target_backbone}.get(role)
+    return credit_hours(assignment.user, task.hours, "task", actor, studio=task.studio,
+                        source_row=assignment, reason=task.title)

@@ -6,9 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from blueprints.tasks import bp, operations
-from blueprints.tasks.forms import AdjustHoursForm, DecideAssignmentForm, SubmitAssignmentForm, TaskForm
-from models import User
-from models.hours import HourEntry
+from blueprints.tasks.forms import DecideAssignmentForm, SubmitAssignmentForm, TaskForm
 from models.studio import Roster
 from models.task import Assignment, Task
 from studio.errors import RuleError
@@ -182,69 +180,3 @@ def decide(studio_id, task_id, assignment_id):
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
-
-
-@bp.route("/<int:studio_id>/hours")
-@login_required
-def hours(studio_id):
-    """My study hours against the target; the master sees every member's total, a mentor
-    their mentees'."""
-    studio = load_studio(studio_id)
-    role = current_user.role_in(studio)
-    entries = db.session.execute(
-        select(HourEntry).where(HourEntry.studio_id == studio.id,
-                                HourEntry.user_id == current_user.id)
-        .order_by(HourEntry.created_at.desc())).scalars().all() if role else []
-    totals = operations.totals_by_member(studio)
-    roster, members, form = None, [], None
-    if role in ("master", "backbone") or current_user.is_admin:
-        roster = Roster(studio)
-        if role == "backbone":
-            members = next((m for mentor, m in roster.groups if mentor.id == current_user.id), [])
-        else:
-            members = roster.backbones + roster.new_teachers
-    if studio.can_adjust_hours(current_user):
-        form = AdjustHoursForm()
-        form.member_id.choices = [(str(u.id), f"{u.name} ({u.username})") for u in members]
-    return render_template("tasks/hours.html", studio=studio, role=role, entries=entries,
-                           total=totals.get(current_user.id, 0.0),
-                           target=operations.target_for(studio, role), totals=totals,
-                           members=members, roster=roster, form=form, **all_labels())
-
-
-@bp.route("/<int:studio_id>/hours/<int:user_id>")
-@login_required
-def member_hours(studio_id, user_id):
-    studio = load_studio(studio_id)
-    member = db.session.get(User, user_id)
-    if member is None or member.role_in(studio) is None:
-        abort(404)
-    require(studio.can_follow(current_user, member))
-    entries = db.session.execute(
-        select(HourEntry).where(HourEntry.studio_id == studio.id, HourEntry.user_id == member.id)
-        .order_by(HourEntry.created_at.desc())).scalars().all()
-    return render_template("tasks/member_hours.html", studio=studio, member=member,
-                           entries=entries, total=operations.total_hours(studio, member),
-                           target=operations.target_for(studio, member.role_in(studio)),
-                           **all_labels())
-
-
-@bp.route("/<int:studio_id>/hours/adjust", methods=["POST"])
-@login_required
-def adjust_hours(studio_id):
-    studio = load_studio(studio_id, "can_adjust_hours")
-    form = AdjustHoursForm()
-    form.member_id.choices = []
-    member = db.session.get(User, int(form.member_id.data)) if (form.member_id.data or "").isdigit() else None
-    if member is None or member.role_in(studio) not in ("backbone", "new_teacher"):
-        abort(400, description=_("Please choose a member of the studio."))
-    if not form.validate_on_submit():
-        abort(400, description=_("Please enter the hours and the reason."))
-    try:
-        operations.adjust_hours(studio, member, float(form.amount.data), form.reason.data, current_user)
-    except RuleError as error:
-        db.session.rollback()
-        abort(400, description=str(error.message))
-    db.session.commit()
-    flash(_("The study hours of %(name)s have been adjusted.", name=member.name), "success")
-    return redirect(url_for("tasks.member_hours", studio_id=studio.id, user_id=member.id))
