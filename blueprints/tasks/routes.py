@@ -13,6 +13,7 @@ from models.studio import Roster
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_id
 from studio.labels import all_labels
 from studio.security import load_studio, require
 
@@ -78,7 +79,7 @@ def new(studio_id):
     if form.validate_on_submit():
         try:
             task = operations.assign_task(studio, current_user, form.data_for_task(),
-                                          chosen_ids=[i for i in form.members.data if i.isdigit()])
+                                          chosen_ids=[i for i in map(parse_id, form.members.data) if i])
             db.session.commit()
             flash(_("The task has been sent to %(n)s members.", n=len(task.assignments)), "success")
             return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
@@ -237,7 +238,8 @@ def adjust_hours(studio_id):
     studio = load_studio(studio_id, "can_adjust_hours")
     form = AdjustHoursForm()
     form.member_id.choices = []
-    member = db.session.get(User, int(form.member_id.data)) if (form.member_id.data or "").isdigit() else None
+    member_id = parse_id(form.member_id.data)
+    member = db.session.get(User, member_id) if member_id is not None else None
     if member is None or member.role_in(studio) not in ("backbone", "new_teacher"):
         abort(400, description=_("Please choose a member of the studio."))
     if not form.validate_on_submit():
