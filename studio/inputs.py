@@ -4,9 +4,10 @@
   any view) answering 400 when a query string, a form field or a path part holds a NUL byte
   or a lone surrogate, which PostgreSQL text refuses (and SQLite would silently keep).
   Uploaded file contents are not looked at.
-- ``parse_id`` / ``optional_id`` / ``parse_count`` / ``parse_page``: the one parser of ids and numbers coming
-  from a form, a query string or a Socket.IO event: ASCII digits only (``"²".isdigit()`` is
-  true and ``int("²")`` fails), bounded to the 32-bit ``Integer`` columns.
+- ``parse_id`` / ``optional_id`` / ``parse_count`` / ``parse_page``: the one parser of ids
+  and numbers coming from a form, a query string or a Socket.IO event: ASCII digits only
+  (``"²".isdigit()`` is true and ``int("²")`` fails), bounded to the 32-bit ``Integer``
+  columns.
 - ``BoundedIntConverter``: Flask's ``<int:...>`` with the same bounds, so a 30-digit id in
   a URL is 404, not an overflow.
 - ``unstorable``: the same check, recursive, for Socket.IO payloads.

@@ -206,7 +206,7 @@ def test_hostile_values_and_ids_give_no_5xx(client, world, route):
     assert not failures, f"{route_id(route)}: " + "; ".join(failures)
 
 
-# --- pass 3: each field alone over the valid values of its form ------------------------------------
+# --- pass 3: each field alone over the valid values of its form --------------------------------
 class _Forms(HTMLParser):
     """The POST forms of a page: {action: {field: first value}}."""
 

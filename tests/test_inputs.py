@@ -172,7 +172,8 @@ def test_a_good_id_still_works_after_the_parser(client, cast):
     db.session.add(row)
     db.session.commit()
     login(client, cast.master)
-    assert client.post("/notifications/read", data={"notification_id": str(row.id)}).status_code == 302
+    response = client.post("/notifications/read", data={"notification_id": str(row.id)})
+    assert response.status_code == 302
     assert db.session.get(Notification, row.id).read_at is not None
 
 

@@ -79,7 +79,7 @@ def new(studio_id):
     if form.validate_on_submit():
         try:
             task = operations.assign_task(studio, current_user, form.data_for_task(),
-                                          chosen_ids=[i for i in map(parse_id, form.members.data) if i])
+                                          chosen_ids=form.members.data)
             db.session.commit()
             flash(_("The task has been sent to %(n)s members.", n=len(task.assignments)), "success")
             return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
