@@ -20,6 +20,8 @@ def create_app(config_class=Config):
         static_folder=os.path.join(BASE_DIR, "static"),
     )
     app.config.from_object(config_class)
+    from studio.inputs import BoundedIntConverter
+    app.url_map.converters["int"] = BoundedIntConverter  # ids past 2**31-1 are 404
     from studio.storage import StreamingRequest
     app.request_class = StreamingRequest
     os.makedirs(app.instance_path, exist_ok=True)
@@ -39,6 +41,8 @@ def create_app(config_class=Config):
     login_manager.init_app(app)
     from studio.storage import allow_large_uploads
     app.before_request(allow_large_uploads)  # must run before CSRF reads the form
+    from studio.inputs import refuse_unstorable_text
+    app.before_request(refuse_unstorable_text)  # after the size limit is set, before CSRF
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
     limiter.init_app(app)

@@ -63,6 +63,10 @@ class Config:
     SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "10"))
     # Live discussion: messages per member (moving window, shared through Redis if set).
     CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20 per 10 seconds")
+    # "typing" signals per member (the page sends one every 2 s at most); the rest are dropped.
+    CHAT_TYPING_RATE_LIMIT = os.environ.get("CHAT_TYPING_RATE_LIMIT", "10 per 10 seconds")
+    # Room joins per member (each page load and reconnect joins); the rest are refused.
+    CHAT_JOIN_RATE_LIMIT = os.environ.get("CHAT_JOIN_RATE_LIMIT", "30 per minute")
 
     @classmethod
     def ratelimit_storage(cls, redis_url):

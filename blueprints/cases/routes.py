@@ -11,6 +11,7 @@ from models.task import Assignment
 from studio import storage
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import optional_id, parse_id, parse_page
 from studio.labels import all_labels
 from studio.security import load_object, load_studio, require
 
@@ -26,7 +27,7 @@ def index(studio_id):
     stmt = LessonCase.visible_to(studio, current_user)
     if state in all_labels()["case_state_labels"]:
         stmt = stmt.where(LessonCase.state == state)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = parse_page(request.args.get("page"))
     rows = db.session.execute(stmt.order_by(LessonCase.updated_at.desc(), LessonCase.id.desc())
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).scalars().all()
     cases, has_next = rows[:PER_PAGE], len(rows) > PER_PAGE
@@ -72,9 +73,9 @@ def new(studio_id):
     require(LessonCase.can_create(studio, current_user))
     form = _case_form(studio)
     assignment = None
-    assignment_id = request.values.get("assignment") or form.assignment_id.data
-    if assignment_id and str(assignment_id).isdigit():
-        assignment = db.session.get(Assignment, int(assignment_id))
+    assignment_id = optional_id(request.values.get("assignment") or form.assignment_id.data)
+    if assignment_id is not None:
+        assignment = db.session.get(Assignment, assignment_id)
         require(assignment is not None and assignment.user_id == current_user.id)
         form.assignment_id.data = str(assignment.id)
         if request.method == "GET":
@@ -131,7 +132,7 @@ def show(studio_id, case_id):
     case = _load_case(studio, case_id)
     if operations.open_for_review(case, current_user):
         db.session.commit()
-    number = request.args.get("version", type=int)
+    number = parse_id(request.args.get("version"))
     versions = case.versions_for(current_user)  # others never see the unsubmitted copy
     version = next((v for v in versions if v.number == number), None) if number else (
         versions[-1] if versions else None)
@@ -246,8 +247,9 @@ def comment(studio_id, case_id):
         abort(400, description="；".join(str(e) for f in form for e in f.errors)
               or _("The comment is empty."))
     parent = None
-    if (form.parent_id.data or "").isdigit():
-        parent = db.session.get(VideoComment, int(form.parent_id.data))
+    parent_id = optional_id(form.parent_id.data)
+    if parent_id is not None:
+        parent = db.session.get(VideoComment, parent_id)
         if parent is None:
             abort(404)
     try:

@@ -16,13 +16,15 @@ from blueprints.chat import operations
 from models import User
 from studio.errors import RuleError
 from studio.extensions import db, socketio
+from studio.inputs import UNSTORABLE_MESSAGE, parse_count, parse_id, unstorable
 from studio.realtime import presence, user_room
 
 _limiter = {}
 
 
-def _rate_ok(user_id):
-    """Messages per user, shared by all processes through Redis when configured."""
+def _rate_ok(user_id, name="chat", setting="CHAT_RATE_LIMIT"):
+    """Events of one kind per user (messages, typing, joins), each with its own limit from
+    the config, shared by all processes through Redis when configured."""
     from limits import parse
     from limits.storage import storage_from_string
     from limits.strategies import MovingWindowRateLimiter
@@ -30,13 +32,19 @@ def _rate_ok(user_id):
     app = current_app._get_current_object()
     if app not in _limiter:
         storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-        _limiter[app] = (MovingWindowRateLimiter(storage), parse(app.config["CHAT_RATE_LIMIT"]))
-    limiter, limit = _limiter[app]
+        _limiter[app] = (MovingWindowRateLimiter(storage), {})
+    limiter, limits = _limiter[app]
+    if setting not in limits:
+        limits[setting] = parse(app.config[setting])
     try:
-        return limiter.hit(limit, "chat", str(user_id))
-    except Exception:  # Redis unreachable: let the message through rather than lose it
+        return limiter.hit(limits[setting], name, str(user_id))
+    except Exception:  # Redis unreachable: let the event through rather than lose it
         app.logger.warning("chat rate limit storage unavailable", exc_info=True)
         return True
+
+
+# Fields that must be text when present; any other type is refused, never stored as a repr.
+STRING_FIELDS = ("room", "client_id", "body", "title")
 
 
 def _fail(message, code="invalid"):
@@ -53,8 +61,11 @@ def handler(fn):
             emit("session_ended", {"reason": "logout"})
             disconnect()
             return _fail(_("Please log in again."), "unauthenticated")
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or any(
+                not isinstance(data[key], str) for key in STRING_FIELDS if key in data):
             return _fail(_("The request is not valid."))
+        if unstorable(data):
+            return _fail(UNSTORABLE_MESSAGE)
         try:
             return fn(data)
         except RuleError as error:
@@ -112,7 +123,9 @@ def on_disconnect(reason=None):
 def on_join(data):
     """Sent by a member entering a room, with ``after_seq`` when reconnecting. Answers with
     the room's recent history (or everything after ``after_seq``); the room receives
-    ``presence``."""
+    ``presence``. Joins beyond ``CHAT_JOIN_RATE_LIMIT`` are refused (``rate_limited``)."""
+    if not _rate_ok(current_user.id, "join", "CHAT_JOIN_RATE_LIMIT"):
+        return _fail(_("You are joining too often. Please wait a moment."), "rate_limited")
     studio, seminar, room = _room(data)
     join_room(room)
     try:
@@ -121,8 +134,8 @@ def on_join(data):
     except Exception:  # presence is a nicety; the history must still arrive
         current_app.logger.warning("presence unavailable at join", exc_info=True)
         members = []
-    after = data.get("after_seq")
-    if isinstance(after, int) and after >= 0:
+    after = parse_count(data.get("after_seq"))
+    if after is not None:
         rows = operations.messages_after(room, after, limit=501)
         more = len(rows) > 500
         rows = rows[:500]
@@ -166,8 +179,8 @@ def on_sync(data):
     """Sent after a reconnect with the last ``after_seq`` seen: answers with every message
     after it, in order (up to 500; ``more`` says to ask again)."""
     _studio, _seminar, room = _room(data)
-    after = data.get("after_seq")
-    if not isinstance(after, int) or after < 0:
+    after = parse_count(data.get("after_seq"))
+    if after is None:
         return _fail(_("The request is not valid."))
     rows = operations.messages_after(room, after, limit=501)
     return {"ok": True, "messages": [m.as_event() for m in rows[:500]], "more": len(rows) > 500}
@@ -178,8 +191,8 @@ def on_sync(data):
 def on_history(data):
     """Sent to page back: answers with up to 50 messages before ``before_seq``."""
     _studio, _seminar, room = _room(data)
-    before = data.get("before_seq")
-    if not isinstance(before, int) or before < 1:
+    before = parse_id(data.get("before_seq"))
+    if before is None:
         return _fail(_("The request is not valid."))
     rows = operations.messages_before(room, before)
     return {"ok": True, "messages": [m.as_event() for m in rows], "more": bool(rows) and rows[0].seq > 1}
@@ -188,10 +201,13 @@ def on_history(data):
 @socketio.on("typing")
 @handler
 def on_typing(data):
-    """Sent while a member types; the others in the room receive ``typing`` (not saved)."""
+    """Sent while a member types; the others in the room receive ``typing`` (not saved).
+    Typings beyond ``CHAT_TYPING_RATE_LIMIT`` are dropped without a word."""
     studio, _seminar, room = _room(data)
     if not studio.can_take_part(current_user):
         raise RuleError(_("The project office reads the live discussion but does not post in it."))
+    if not _rate_ok(current_user.id, "typing", "CHAT_TYPING_RATE_LIMIT"):
+        return {"ok": True}
     emit("typing", {"room": room, "user": {"id": current_user.id, "name": current_user.name}},
          to=room, include_self=False)
     return {"ok": True}
@@ -214,8 +230,8 @@ def on_mute(data):
     """Sent by a moderator with ``user_id``: the member cannot send in this room for a few
     hours; the room receives ``muted``."""
     studio, _seminar, room = _room(data)
-    user_id = data.get("user_id")
-    member = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    user_id = parse_id(data.get("user_id"))
+    member = db.session.get(User, user_id) if user_id is not None else None
     operations.mute_member(studio, room, current_user, member)
     db.session.commit()
     return {"ok": True}
@@ -228,6 +244,6 @@ def on_save_thread(data):
     reflection thread; answers with its address."""
     studio, _seminar, room = _room(data)
     thread = operations.save_as_thread(studio, room, current_user, data.get("from_seq"),
-                                       data.get("to_seq"), str(data.get("title") or "")[:200])
+                                       data.get("to_seq"), (data.get("title") or "")[:200])
     db.session.commit()
     return {"ok": True, "url": f"/studios/{studio.id}/threads/{thread.id}"}

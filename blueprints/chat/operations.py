@@ -13,6 +13,7 @@ from models.base import utcnow
 from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_count, parse_id
 from studio.realtime import emit_after_commit
 
 MAX_MESSAGE = 2000
@@ -23,14 +24,15 @@ MUTE_FOR = timedelta(hours=3)
 def parse_room(room):
     """'studio:<id>' or 'seminar:<id>' -> (studio, seminar or None). Unknown rooms raise."""
     kind, _, ident = str(room or "").partition(":")
-    if not ident.isdigit() or kind not in ("studio", "seminar"):
+    ident = parse_id(ident)
+    if ident is None or kind not in ("studio", "seminar"):
         raise RuleError(_l("Unknown room."))
     if kind == "studio":
-        studio = db.session.get(Studio, int(ident))
+        studio = db.session.get(Studio, ident)
         if studio is None:
             raise RuleError(_l("Unknown room."))
         return studio, None
-    seminar = db.session.get(Seminar, int(ident))
+    seminar = db.session.get(Seminar, ident)
     if seminar is None:
         raise RuleError(_l("Unknown room."))
     return seminar.studio, seminar
@@ -111,7 +113,8 @@ def messages_before(room, before_seq=None, limit=PAGE):
 def delete_message(studio, room, moderator, message_id):
     if not studio.can_moderate(moderator):
         raise RuleError(_l("Only the master and backbone teachers moderate the room."))
-    message = db.session.get(ChatMessage, message_id) if str(message_id).isdigit() else None
+    message_id = parse_id(message_id)
+    message = db.session.get(ChatMessage, message_id) if message_id is not None else None
     if message is None or message.room != room:
         raise RuleError(_l("No such message in this room."))
     if message.deleted_at is None:
@@ -139,9 +142,8 @@ def save_as_thread(studio, room, moderator, from_seq, to_seq, title):
     """A moderator turns a stretch of the live discussion into a reflection thread."""
     if not studio.can_moderate(moderator):
         raise RuleError(_l("Only the master and backbone teachers moderate the room."))
-    try:
-        from_seq, to_seq = int(from_seq), int(to_seq)
-    except (TypeError, ValueError):
+    from_seq, to_seq = parse_count(from_seq), parse_count(to_seq)
+    if from_seq is None or to_seq is None:
         raise RuleError(_l("Please choose the first and last message."))
     if from_seq > to_seq or to_seq - from_seq > 1000:
         raise RuleError(_l("Please choose at most 1000 messages, first before last."))

@@ -12,6 +12,7 @@ from models.hours import HourEntry
 from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_id
 from studio.labels import all_labels
 from studio.security import load_studio, require
 
@@ -75,7 +76,7 @@ def adjust(studio_id):
     page = _register(studio, AdjustHoursForm())
     form = page["form"]
     if form.validate_on_submit():
-        member = db.session.get(User, int(form.member_id.data))
+        member = db.session.get(User, parse_id(form.member_id.data))  # one of the choices
         try:
             operations.adjust_hours(studio, member, form.amount.data, form.reason.data,
                                     current_user)

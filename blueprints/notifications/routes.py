@@ -6,6 +6,7 @@ from blueprints.notifications import bp, operations
 from blueprints.notifications.forms import MarkReadForm
 from models.notification import Notification
 from studio.extensions import db
+from studio.inputs import optional_id
 from studio.labels import all_labels
 from studio.security import safe_next_url
 
@@ -28,8 +29,9 @@ def mark_read():
     if not form.validate_on_submit():
         abort(400)
     target = None
-    if (form.notification_id.data or "").isdigit():
-        target = db.session.get(Notification, int(form.notification_id.data))
+    notification_id = optional_id(form.notification_id.data)
+    if notification_id is not None:
+        target = db.session.get(Notification, notification_id)
         if target is None or target.user_id != current_user.id:
             abort(404)
     operations.mark_read(current_user, target)

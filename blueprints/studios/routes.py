@@ -10,6 +10,7 @@ from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import ROLE_LABELS
+from studio.inputs import parse_id
 from studio.security import load_studio
 
 
@@ -89,8 +90,8 @@ def _add_member(studio, form):
         db.session.flush()
     operations.add_member(studio, user, form.role.data, current_user)
     if form.role.data == "new_teacher" and form.mentor.data:
-        mentor = (db.session.get(User, int(form.mentor.data)) if form.mentor.data.isdigit()
-                  else None)
+        mentor_id = parse_id(form.mentor.data)
+        mentor = db.session.get(User, mentor_id) if mentor_id is not None else None
         if mentor is None:
             raise RuleError(_("Unknown mentor."), field="mentor")
         db.session.flush()
@@ -131,11 +132,11 @@ def assign_mentor(studio_id):
     studio = load_studio(studio_id, "can_manage_members")
     roster = Roster(studio)
     form = AssignMentorForm()
-    if not form.validate_on_submit() or not form.mentee_id.data.isdigit() \
-            or not form.mentor_id.data.isdigit():
+    mentee_id, mentor_id = parse_id(form.mentee_id.data), parse_id(form.mentor_id.data)
+    if not form.validate_on_submit() or mentee_id is None or mentor_id is None:
         abort(400, description=_("Please choose a new teacher and a mentor."))
-    mentee = _user_in(studio, int(form.mentee_id.data), roster)
-    mentor = _user_in(studio, int(form.mentor_id.data), roster)
+    mentee = _user_in(studio, mentee_id, roster)
+    mentor = _user_in(studio, mentor_id, roster)
     try:
         operations.assign_mentor(studio, mentee, mentor, current_user, form.reason.data or "")
     except RuleError as error:

@@ -13,10 +13,16 @@ from models.base import utcnow
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_id
 from studio.markup import render_markdown
 
 
 MAX_HOURS = 100   # per task; the form says the same
+
+
+def _ids(values):
+    """The valid ids among ``values`` (strings from a form or ints); others are ignored."""
+    return [i for i in map(parse_id, values) if i is not None]
 
 
 def audience_members(studio, setter, audience, value, chosen_ids=()):
@@ -33,7 +39,7 @@ def audience_members(studio, setter, audience, value, chosen_ids=()):
         if audience == "group":
             stmt = base.where(User.id.in_(own))
         elif audience == "members":
-            stmt = base.where(User.id.in_(own), User.id.in_([int(i) for i in chosen_ids]))
+            stmt = base.where(User.id.in_(own), User.id.in_(_ids(chosen_ids)))
         else:
             raise RuleError(_l("A backbone teacher sets tasks for their own mentees only."))
     elif role == "master":
@@ -44,11 +50,11 @@ def audience_members(studio, setter, audience, value, chosen_ids=()):
                 raise RuleError(_l("Please choose backbone or new teachers."), field="audience_value")
             stmt = base.where(Membership.role == value)
         elif audience == "group":
-            if not str(value).isdigit():
+            if parse_id(value) is None:
                 raise RuleError(_l("Please choose a mentor group."), field="audience_value")
-            stmt = base.where(User.id.in_(mentees.where(MentorGroup.id == int(value))))
+            stmt = base.where(User.id.in_(mentees.where(MentorGroup.id == parse_id(value))))
         elif audience == "members":
-            stmt = base.where(User.id.in_([int(i) for i in chosen_ids]))
+            stmt = base.where(User.id.in_(_ids(chosen_ids)))
         else:
             raise RuleError(_l("Please choose who the task is for."), field="audience")
     else:

@@ -11,6 +11,7 @@ from models.studio import Roster
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_id
 from studio.labels import ROLE_LABELS, all_labels
 from studio.security import load_studio, require
 
@@ -76,7 +77,7 @@ def new(studio_id):
     if form.validate_on_submit():
         try:
             task = operations.assign_task(studio, current_user, form.data_for_task(),
-                                          chosen_ids=[i for i in form.members.data if i.isdigit()])
+                                          chosen_ids=form.members.data)
             db.session.commit()
             flash(_("The task has been sent to %(n)s members.", n=len(task.assignments)), "success")
             return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))

@@ -8,6 +8,7 @@ from blueprints.threads.forms import DeletePostForm, PostForm, ThreadForm
 from models.thread import Post, Thread, ThreadRead, subject_models
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import optional_id, parse_id
 from studio.security import load_object, load_studio, require
 
 
@@ -42,12 +43,13 @@ def _subject(studio, subject_type, subject_id):
     """Check a thread's subject (a case or task of this studio that the user may see)."""
     if subject_type in (None, "", "studio"):
         return "studio", None, None
-    if not str(subject_id).isdigit():
+    subject_id = parse_id(subject_id)
+    if subject_id is None:
         abort(400)
     model = subject_models().get(subject_type)
     if model is None:
         abort(400)
-    subject = db.session.get(model, int(subject_id))
+    subject = db.session.get(model, subject_id)
     if subject is None or subject.studio_id != studio.id:
         abort(404)
     require(subject.can_view(current_user))
@@ -118,8 +120,9 @@ def reply(studio_id, thread_id):
     thread = load_object(Thread, thread_id, "can_post", studio_id=studio.id)
     form = PostForm()
     quoted = None
-    if (form.quoted_post_id.data or "").isdigit():
-        quoted = db.session.get(Post, int(form.quoted_post_id.data))
+    quoted_id = optional_id(form.quoted_post_id.data)
+    if quoted_id is not None:
+        quoted = db.session.get(Post, quoted_id)
     try:
         if not form.validate_on_submit():
             raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")))
