@@ -1,0 +1,116 @@
+"""When things break: the database down (a Chinese 503 page that needs no database, /healthz
+naming what failed) and one error handler for the studio's rules (RuleError)."""
+import pytest
+from flask import abort, request
+
+from studio.errors import RuleError
+from studio.extensions import db
+from tests.conftest import close_pools, login_en, make_app, page_text
+
+UNAVAILABLE_ZH = "服务暂时不可用，您的内容尚未保存，请稍后重试"
+UNREACHABLE = {
+    "sqlite": "sqlite:////nonexistent-mentor-studio-dir/sub/mentor.db",
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/mentor_unreachable",
+}
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def down_app(request, tmp_path):
+    """An app whose database cannot be reached (no file / nothing listening on the port)."""
+    app = make_app(UNREACHABLE[request.param], tmp_path / "uploads")
+    yield app
+    close_pools()
+
+
+def logged_in(client, token="a-session-token-of-someone"):
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return client
+
+
+def assert_unavailable_page(response):
+    assert response.status_code == 503
+    assert response.mimetype == "text/html"
+    assert response.headers["Retry-After"].isdigit()
+    assert UNAVAILABLE_ZH in page_text(response)
+    assert "Internal Server Error" not in page_text(response)
+
+
+def test_the_login_form_still_shows_without_the_database(down_app):
+    response = down_app.test_client().get("/login")
+    assert response.status_code == 200
+
+
+def test_logging_in_with_the_database_down_answers_503_in_chinese(down_app):
+    response = down_app.test_client().post(
+        "/login", data={"username": "master", "password": "whatever-123"})
+    assert_unavailable_page(response)
+
+
+@pytest.mark.parametrize("path", ["/login", "/", "/studios/1", "/notifications/"])
+def test_a_logged_in_page_answers_503_in_chinese(down_app, path):
+    assert_unavailable_page(logged_in(down_app.test_client()).get(path))
+
+
+def test_the_page_follows_the_language_chosen_in_the_session(down_app):
+    client = logged_in(down_app.test_client())
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    response = client.get("/studios/1")
+    assert response.status_code == 503
+    assert "temporarily unavailable" in page_text(response)
+
+
+def test_a_json_request_gets_json(down_app):
+    client = logged_in(down_app.test_client())
+    response = client.get("/studios/1", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert UNAVAILABLE_ZH in response.get_json()["error"]
+    assert response.headers["Retry-After"].isdigit()
+
+
+@pytest.mark.parametrize("with_cookie", [False, True])
+def test_healthz_answers_503_json_naming_the_database(down_app, with_cookie):
+    client = down_app.test_client()
+    if with_cookie:
+        logged_in(client)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error"
+    assert body["database"] == "unavailable"
+    assert body["failed"] == ["database"]
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_healthz_names_redis_when_it_is_configured_and_down(app, client):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["database"] == "ok" and body["redis"] == "unavailable"
+    assert body["failed"] == ["redis"]
+
+
+def test_healthz_with_a_logged_in_cookie_is_fine_when_all_is_up(app, client, cast):
+    login_en(client, cast.master)
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+
+
+def test_a_crash_whose_error_page_needs_the_user_answers_503_not_a_bare_500(tmp_path):
+    """Outside testing, a crash renders the 500 page, whose header loads the user: with the
+    database down that used to fail a second time into Werkzeug's bare English 500."""
+    app = make_app(UNREACHABLE["sqlite"], tmp_path / "uploads", PROPAGATE_EXCEPTIONS=False)
+
+    def crash():  # before any hook loads the user
+        if request.path == "/test-only/crash":
+            raise RuntimeError("a bug")
+
+    app.before_request_funcs.setdefault(None, []).insert(0, crash)
+
+    try:
+        assert_unavailable_page(logged_in(app.test_client()).get("/test-only/crash"))
+    finally:
+        close_pools()
