@@ -114,3 +114,70 @@ def test_a_crash_whose_error_page_needs_the_user_answers_503_not_a_bare_500(tmp_
         assert_unavailable_page(logged_in(app.test_client()).get("/test-only/crash"))
     finally:
         close_pools()
+
+
+# --- realtime: a failed SAVEPOINT keeps what the outer transaction queued ------------------
+
+
+@pytest.fixture
+def emitted(app, monkeypatch):
+    from studio import realtime
+    sent = []
+    monkeypatch.setattr(realtime.socketio, "emit",
+                        lambda name, data, to=None, **kw: sent.append((name, data, to)))
+    return sent
+
+
+def failing_savepoint(user_cls, username, event_name=None):
+    """A nested transaction that breaks a unique constraint and rolls back."""
+    from sqlalchemy.exc import IntegrityError
+
+    from studio.realtime import emit_after_commit
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            if event_name:
+                emit_after_commit(event_name, {}, to="studio:1")
+            db.session.add(user_cls(username=username, name="重复", password_hash="x"))
+            db.session.flush()
+
+
+def test_a_failed_savepoint_keeps_the_events_queued_before_it(cast, emitted):
+    from models import User
+    from studio.realtime import emit_after_commit
+
+    emit_after_commit("first", {"n": 1}, to="studio:1")
+    failing_savepoint(User, cast.master.username, event_name="inside")
+    with db.session.begin_nested():  # a savepoint that succeeds keeps its event
+        emit_after_commit("released", {}, to="studio:1")
+    emit_after_commit("after", {}, to="studio:1")
+    assert emitted == []
+    db.session.commit()
+    assert [name for name, _, _ in emitted] == ["first", "released", "after"]
+
+
+def test_an_event_in_a_released_savepoint_is_dropped_when_its_parent_fails(cast, emitted):
+    from models import User
+    from studio.realtime import emit_after_commit
+
+    with pytest.raises(RuntimeError):
+        with db.session.begin_nested():
+            with db.session.begin_nested():
+                emit_after_commit("inner", {}, to="studio:1")
+            raise RuntimeError("the outer savepoint fails")
+    emit_after_commit("kept", {}, to="studio:1")
+    failing_savepoint(User, cast.master.username)
+    db.session.commit()
+    assert [name for name, _, _ in emitted] == ["kept"]
+
+
+def test_an_outer_rollback_drops_every_event(cast, emitted):
+    from models import User
+    from studio.realtime import call_after_commit, emit_after_commit
+
+    ran = []
+    emit_after_commit("first", {}, to="studio:1")
+    call_after_commit(ran.append, "after")
+    failing_savepoint(User, cast.master.username, event_name="inside")
+    db.session.rollback()
+    db.session.commit()
+    assert emitted == [] and ran == []
