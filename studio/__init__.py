@@ -183,7 +183,9 @@ ERROR_TITLES = {
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
+    409: _l("This change was not made"),
     413: _l("The file is too large"),
+    416: _l("This part of the file does not exist"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
@@ -251,7 +253,10 @@ def register_error_pages(app):
     def http_error(error):
         # A description given to abort() is a translated message meant for the user.
         custom = error.description if error.description != type(error).description else None
-        return render_error(error.code, custom)
+        body, code = render_error(error.code, custom)
+        # Keep the headers the status needs (Allow for 405, Content-Range for 416, ...).
+        extra = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, code, extra
 
     @app.errorhandler(500)
     def server_error(error):
