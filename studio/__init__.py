@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from studio.config import BASE_DIR, INSTANCE_DIR, Config
+from studio.errors import RuleError
 from studio.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -218,11 +219,20 @@ def render_unavailable():
 
 
 def register_error_pages(app):
-    def render_error(code, message=None):
+    def render_error(code, message=None, **details):
         if wants_json():
-            return jsonify(error=str(message or ERROR_TITLES.get(code, ""))), code
+            return jsonify(error=str(message or ERROR_TITLES.get(code, "")), **details), code
         return render_template("errors.html", code=code, title=ERROR_TITLES.get(code, ""),
                                message=message), code
+
+    @app.errorhandler(RuleError)
+    def rule_refused(error):
+        """An operation refused a change: nothing of the request is kept. 400 when the input
+        of one field was wrong, 409 when the change conflicts with the studio's state."""
+        discard_session()
+        if error.field:
+            return render_error(400, error.message, field=error.field)
+        return render_error(409, error.message)
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(SQLAlchemyTimeoutError)

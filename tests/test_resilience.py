@@ -1,7 +1,7 @@
 """When things break: the database down (a Chinese 503 page that needs no database, /healthz
 naming what failed) and one error handler for the studio's rules (RuleError)."""
 import pytest
-from flask import abort, request
+from flask import request
 
 from studio.errors import RuleError
 from studio.extensions import db
@@ -181,3 +181,60 @@ def test_an_outer_rollback_drops_every_event(cast, emitted):
     db.session.rollback()
     db.session.commit()
     assert emitted == [] and ran == []
+
+
+# --- one handler for RuleError ------------------------------------------------------------
+
+
+@pytest.fixture
+def refusing_app(app):
+    """A test-only route whose operation writes a row and then refuses."""
+    from flask_babel import lazy_gettext as _l
+
+    from models import User
+
+    @app.route("/test-only/refuse/<kind>", methods=["GET", "POST"])
+    def refuse(kind):
+        db.session.add(User(username="half_written", name="半途", password_hash="x"))
+        db.session.flush()
+        if kind == "field":
+            raise RuleError(_l("Please write the reason for the adjustment."), field="reason")
+        raise RuleError(_l("The message is empty."))
+
+    return app
+
+
+def user_count():
+    from models import User
+    return db.session.execute(db.select(db.func.count()).select_from(User)).scalar_one()
+
+
+def test_a_refused_change_answers_409_with_the_translated_message(refusing_app, cast):
+    before = user_count()
+    response = refusing_app.test_client().post("/test-only/refuse/state")
+    assert response.status_code == 409
+    assert response.mimetype == "text/html"
+    assert "消息内容为空。" in page_text(response)
+    assert "未能完成此项更改" in page_text(response)
+    assert user_count() == before  # rolled back
+
+
+def test_a_refused_field_answers_400(refusing_app, cast):
+    response = refusing_app.test_client().post("/test-only/refuse/field")
+    assert response.status_code == 400
+    assert "请填写调整原因。" in page_text(response)
+
+
+def test_a_json_request_gets_the_refusal_as_json(refusing_app, cast):
+    client = refusing_app.test_client()
+    response = client.post("/test-only/refuse/field", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "reason"
+    response = client.post("/test-only/refuse/state", headers={"Accept": "application/json"})
+    assert response.status_code == 409 and response.get_json() == {"error": "消息内容为空。"}
+
+
+def test_the_refusal_follows_the_language_of_the_user(refusing_app, cast):
+    client = login_en(refusing_app.test_client(), cast.master)
+    response = client.post("/test-only/refuse/state")
+    assert response.status_code == 409 and "The message is empty." in page_text(response)
