@@ -23,18 +23,23 @@ def index():
 @bp.route("/healthz")
 @limiter.exempt
 def healthz():
-    """For the load balancer and monitoring: 200 when the database (and Redis, when
-    configured) answer, otherwise 503 naming what failed. It never loads the user."""
+    """For the load balancer and monitoring; it never loads the user. The database down: 503
+    (nothing works). Redis down (when configured): 200 "degraded", since pages keep working
+    with per-process rate limits and only live discussion across processes suffers; taking
+    every worker out of the balancer would be worse. Either way the answer names what failed."""
     checks = {"database": _check_database()}
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = _check_redis(current_app.config["REDIS_URL"])
     failed = {name: detail for name, detail in checks.items() if detail != "ok"}
     body = {name: ("ok" if detail == "ok" else "unavailable") for name, detail in checks.items()}
-    if failed:
+    if "database" in failed:
         response = jsonify(status="error", failed=sorted(failed), detail=failed, **body)
         response.status_code = 503
         response.headers["Retry-After"] = "30"
         return response
+    if failed:
+        return jsonify(status="degraded", failed=sorted(failed), detail=failed,
+                       dialect=db.engine.dialect.name, **body)
     return jsonify(status="ok", dialect=db.engine.dialect.name, **body)
 
 
