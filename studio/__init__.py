@@ -6,9 +6,12 @@ from flask import Flask, g, jsonify, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from studio.config import BASE_DIR, INSTANCE_DIR, Config
+from studio.errors import RuleError
 from studio.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -91,11 +94,38 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background work: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    # With the database down the user cannot be loaded: the session's choice or the default.
+    if not g.get(DATABASE_DOWN):
+        try:
+            if current_user and current_user.is_authenticated and current_user.locale in languages:
+                return current_user.locale
+        except DATABASE_ERRORS as error:
+            if not is_database_outage(error):
+                raise
+            g.setdefault(DATABASE_DOWN, True)
     if session.get("locale") in languages:
         return session["locale"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+DATABASE_DOWN = "database_unavailable"  # set on g once a request found the database down
+DATABASE_ERRORS = (DBAPIError, SQLAlchemyTimeoutError)
+RETRY_AFTER_SECONDS = 30
+
+
+def is_database_outage(error):
+    """A failure to reach the database (refused, dropped, timed out, locked), as opposed to
+    a bad statement or a broken constraint, which are bugs or rule violations."""
+    return (isinstance(error, (OperationalError, InterfaceError, SQLAlchemyTimeoutError))
+            or getattr(error, "connection_invalidated", False))
+
+
+def discard_session():
+    """Roll back after a failed statement; if even that fails, throw the session away."""
+    try:
+        db.session.rollback()
+    except DATABASE_ERRORS:
+        db.session.remove()
 
 
 def configure_login():
@@ -160,18 +190,64 @@ ERROR_TITLES = {
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
+    409: _l("This change was not made"),
     413: _l("The file is too large"),
+    416: _l("This part of the file does not exist"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
 
 
+def wants_json():
+    return (request.path.startswith("/api/") or request.endpoint == "main.healthz"
+            or request.accept_mimetypes.best == "application/json")
+
+
+def render_unavailable():
+    """503 while the database is unreachable. Nothing here may touch the database: the page
+    is rendered without the context processors (no current user, no unread count) and the
+    locale comes from the session or the default."""
+    g.setdefault(DATABASE_DOWN, True)
+    login_manager._update_request_context_with_user()  # anonymous from here on
+    message = _l("The service is temporarily unavailable. Your changes have not been saved "
+                 "yet; please try again later.")
+    if wants_json():
+        response = jsonify(error=str(message), database="unavailable")
+    else:
+        from flask import current_app
+        from flask_babel import get_locale
+        template = current_app.jinja_env.get_template("unavailable.html")
+        response = current_app.response_class(
+            template.render(message=message, locale=str(get_locale())), mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_pages(app):
-    def render_error(code, message=None):
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return jsonify(error=str(message or ERROR_TITLES.get(code, ""))), code
+    def render_error(code, message=None, **details):
+        if wants_json():
+            return jsonify(error=str(message or ERROR_TITLES.get(code, "")), **details), code
         return render_template("errors.html", code=code, title=ERROR_TITLES.get(code, ""),
                                message=message), code
+
+    @app.errorhandler(RuleError)
+    def rule_refused(error):
+        """An operation refused a change: nothing of the request is kept. 400 when the input
+        of one field was wrong, 409 when the change conflicts with the studio's state."""
+        discard_session()
+        if error.field:
+            return render_error(400, error.message, field=error.field)
+        return render_error(409, error.message)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def database_error(error):
+        if not is_database_outage(error):
+            raise error  # a bug, not an outage: the 500 page
+        app.logger.error("database unavailable: %s", error)
+        discard_session()
+        return render_unavailable()
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -193,9 +269,21 @@ def register_error_pages(app):
     def http_error(error):
         # A description given to abort() is a translated message meant for the user.
         custom = error.description if error.description != type(error).description else None
-        return render_error(error.code, custom)
+        body, code = render_error(error.code, custom)
+        # Keep the headers the status needs (Allow for 405, Content-Range for 416, ...).
+        extra = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, code, extra
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
-        return render_error(500, None)
+        original = getattr(error, "original_exception", None)
+        discard_session()
+        if is_database_outage(original) or g.get(DATABASE_DOWN):
+            return render_unavailable()
+        try:
+            return render_error(500, None)
+        except DATABASE_ERRORS as failure:  # the page itself needs the user, found missing
+            if not is_database_outage(failure):
+                raise
+            discard_session()
+            return render_unavailable()

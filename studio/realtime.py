@@ -2,7 +2,8 @@
 
 ``emit_after_commit`` queues an event on the SQLAlchemy session; it is sent when the
 session commits and dropped if it rolls back, so nobody is told about something that was
-not saved. With ``REDIS_URL`` set, Flask-SocketIO sends through Redis, so an emit from any
+not saved. A rolled-back SAVEPOINT (``begin_nested``) drops only what was queued inside it;
+events queued before it stay and go out with the outer commit. With ``REDIS_URL`` set, Flask-SocketIO sends through Redis, so an emit from any
 process (a page worker or another Socket.IO process) reaches every connected client.
 
 ``Presence`` keeps, per room, which users are connected through which Socket.IO session ids,
@@ -22,11 +23,56 @@ _PENDING = "realtime_pending"
 
 
 def emit_after_commit(event_name, data, to):
-    db.session.info.setdefault(_PENDING, []).append((event_name, data, to))
+    _queue(_PENDING, (event_name, data, to))
+
+
+def _queue(key, item):
+    """Queue ``item`` under ``key``, remembering the innermost SAVEPOINT it belongs to
+    (None: the outer transaction)."""
+    session = db.session()
+    session.info.setdefault(key, []).append((session.get_nested_transaction(), item))
+
+
+def _take(session, key):
+    return [item for _, item in session.info.pop(key, [])]
+
+
+def _inside(owner, transaction):
+    while owner is not None:
+        if owner is transaction:
+            return True
+        owner = owner.parent
+    return False
+
+
+def _drop_rolled_back(session, previous_transaction):
+    """``after_soft_rollback``: drop what the rollback undid. The rollback reached the first
+    SAVEPOINT or the outermost transaction at or above ``previous_transaction`` (a failed
+    flush rolls back through its internal subtransaction): a SAVEPOINT drops what was queued
+    inside it, the outermost transaction drops everything."""
+    boundary = previous_transaction
+    while not boundary.nested and boundary.parent is not None:
+        boundary = boundary.parent
+    if boundary.parent is None:
+        _drop_pending(session)
+        return
+    for key in (_PENDING, _AFTER):
+        if key in session.info:
+            session.info[key] = [(owner, item) for owner, item in session.info[key]
+                                 if not _inside(owner, boundary)]
+
+
+def _drop_at_end(session, transaction):
+    """``after_transaction_end`` of the outermost transaction: after a commit everything was
+    sent by ``after_commit``; after a rollback or a close nothing queued may go out later."""
+    if transaction.parent is None:
+        _drop_pending(session)
 
 
 def _send_pending(session):
-    pending = session.info.pop(_PENDING, [])
+    if session.in_nested_transaction():  # "after_commit" fires for a released SAVEPOINT too
+        return
+    pending = _take(session, _PENDING)
     for event_name, data, to in pending:
         try:
             socketio.emit(event_name, data, to=to)
@@ -42,7 +88,10 @@ def _drop_pending(session):
 def init_app(app):
     event.listen(db.session, "after_commit", _send_pending)
     event.listen(db.session, "after_commit", _run_after)
-    event.listen(db.session, "after_rollback", _drop_pending)
+    # Not "after_rollback": it fires for a SAVEPOINT too, which would drop everything queued
+    # earlier in the outer transaction.
+    event.listen(db.session, "after_soft_rollback", _drop_rolled_back)
+    event.listen(db.session, "after_transaction_end", _drop_at_end)
     app.extensions["presence"] = (RedisPresence(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"])
                                   if app.config.get("REDIS_URL") else MemoryPresence())
 
@@ -166,11 +215,13 @@ _AFTER = "realtime_after_commit"
 
 def call_after_commit(fn, *args):
     """Run ``fn(*args)`` once the session commits (e.g. end a user's sockets after logout)."""
-    db.session.info.setdefault(_AFTER, []).append((fn, args))
+    _queue(_AFTER, (fn, args))
 
 
 def _run_after(session):
-    for fn, args in session.info.pop(_AFTER, []):
+    if session.in_nested_transaction():
+        return
+    for fn, args in _take(session, _AFTER):
         try:
             fn(*args)
         except Exception:

@@ -42,8 +42,9 @@ def admin_required(view):
 
 
 def enforce_password_change():
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in PASSWORD_CHANGE_EXEMPT):
+    # The exempt pages first: /healthz must not load the user (it reports a database outage).
+    if (request.endpoint not in PASSWORD_CHANGE_EXEMPT
+            and current_user.is_authenticated and current_user.must_change_password):
         return redirect(url_for("auth.change_password"))
     return None
 

@@ -156,17 +156,60 @@ def discard_unreferenced(stored_files):
 
 def send_stored(stored, download=False):
     """Serve a stored file after the caller authorized it. Range requests get 206, so a video
-    can be sought; behind nginx, ``X-Accel-Redirect`` hands the bytes to nginx."""
+    can be sought; behind nginx, ``X-Accel-Redirect`` hands the bytes (and the Range) to
+    nginx."""
     path = os.path.join(current_app.config["UPLOAD_DIR"], stored.relative_path)
     if not os.path.exists(path):
         abort(404)
     accel = current_app.config.get("X_ACCEL_PREFIX")
     if accel:
+        # nginx keeps Content-Type, Content-Disposition and Cache-Control of this response.
         response = current_app.response_class(status=200, mimetype=stored.mimetype)
         response.headers["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{stored.relative_path}"
+        _set_disposition(response.headers, download, stored.original_name)
+        response.headers["Cache-Control"] = "private, max-age=3600"
         return response
+    _ignore_unserved_range(stored.size)
     response = send_file(path, mimetype=stored.mimetype, conditional=True, etag=stored.sha256,
                          as_attachment=download, download_name=stored.original_name or None,
                          max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _ignore_unserved_range(length):
+    """We serve one byte range (206) or the whole file. RFC 9110 lets a server ignore a Range
+    header, and reserves 416 for ranges that are all unsatisfiable; Werkzeug answers 416 to
+    any header it cannot serve (several ranges, a bad syntax, another unit). Drop such a
+    header, unless every range in it starts beyond the end of the file (then 416 is right)."""
+    from flask import request
+    from werkzeug.http import parse_range_header
+
+    header = request.headers.get("Range")
+    if header is None:
+        return
+    parsed = parse_range_header(header)
+    if parsed is not None and parsed.units == "bytes":
+        if len(parsed.ranges) == 1:
+            return  # Werkzeug serves it, or answers 416 when it starts beyond the end
+        if not any(start < 0 or start < length for start, _ in parsed.ranges):
+            return  # none satisfiable: 416
+    request.environ.pop("HTTP_RANGE", None)
+
+
+def _set_disposition(headers, download, name):
+    """The Content-Disposition Werkzeug's send_file sets, non-ASCII names included."""
+    import unicodedata
+    from urllib.parse import quote
+
+    if not name:
+        if download:
+            headers["Content-Disposition"] = "attachment"
+        return
+    try:
+        name.encode("ascii")
+        names = {"filename": name}
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        names = {"filename": simple, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")}
+    headers.set("Content-Disposition", "attachment" if download else "inline", **names)

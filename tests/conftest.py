@@ -54,6 +54,7 @@ def make_app(url, upload_dir, **overrides):
     config = type("RunConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(upload_dir), **overrides})
     app = create_app(config)
+    app.test_client_class = ClosingClient
     _APPS.append(app)
     return app
 
@@ -79,7 +80,23 @@ def empty_tables():
     db.session.commit()
 
 
-class FreshRequestClient(FlaskClient):
+class ClosingClient(FlaskClient):
+    """Read each response whole and close it, as a WSGI server does: a file sent by
+    ``send_file`` is closed then, not left to the garbage collector (a ResourceWarning).
+    Close the request body too: Werkzeug encodes a large multipart body into a temporary
+    file that nothing else closes."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        response = super().open(*args, **kwargs)
+        for sent in [*response.history, response]:
+            body = sent.request.environ.get("wsgi.input")
+            if body is not None:
+                body.close()
+        return response
+
+
+class FreshRequestClient(ClosingClient):
     """The test keeps an app context open to use the database between requests; Flask then
     reuses it for each request, so ``g`` (the logged-in user, the locale, the current studio)
     would leak from one request to the next. Start every request with an empty ``g``."""

@@ -145,6 +145,64 @@ def test_the_recording_is_served_with_range(client, cast, recorded):
     assert "private" in whole.headers["Cache-Control"]
 
 
+@pytest.mark.parametrize("header", [
+    "bytes=0-0,5-10",       # several ranges, all satisfiable: ignored, not 416 (RFC 9110)
+    "bytes=0-0,100000-",    # several ranges, one satisfiable
+    "bytes=abc",            # malformed
+    "bytes=5-1",            # last before first: invalid, so ignored
+    "lines=0-9",            # a unit we do not serve
+])
+def test_a_range_header_we_do_not_serve_is_ignored_and_the_whole_file_sent(
+        client, cast, recorded, header):
+    case, stored = recorded
+    login(client, cast.backbone)
+    response = client.get(file_url(case, stored), headers={"Range": header})
+    assert response.status_code == 200
+    assert response.data == WEBM and "Content-Range" not in response.headers
+
+
+@pytest.mark.parametrize("header, first, last", [
+    ("bytes=0-0", 0, 0), ("bytes=10-", 10, None), ("bytes=-10", -10, None)])
+def test_a_single_range_still_gets_206(client, cast, recorded, header, first, last):
+    case, stored = recorded
+    login(client, cast.backbone)
+    response = client.get(file_url(case, stored), headers={"Range": header})
+    assert response.status_code == 206
+    expected = WEBM[first:] if last is None else WEBM[first:last + 1]
+    assert response.data == expected
+
+
+@pytest.mark.parametrize("header", ["bytes=100000-", "bytes=100000-100010,200000-"])
+def test_ranges_that_are_all_beyond_the_end_get_416(client, cast, recorded, header):
+    case, stored = recorded
+    assert stored.size < 100000
+    login(client, cast.backbone)
+    response = client.get(file_url(case, stored), headers={"Range": header})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{stored.size}"
+
+
+@pytest.mark.parametrize("download", [False, True])
+def test_behind_nginx_the_file_goes_through_x_accel_redirect(app, client, cast, download):
+    case = make_case(cast.studio, cast.new_teacher, state="draft")
+    case.latest.design_file = stored_file(cast.new_teacher, data=PDF, name="教学设计.pdf",
+                                          mimetype="application/pdf")
+    db.session.commit()
+    stored = case.latest.design_file
+    app.config["X_ACCEL_PREFIX"] = "/protected/"
+    login(client, cast.new_teacher)
+    url = file_url(case, stored) + ("?download=1" if download else "")
+    response = client.get(url, headers={"Range": "bytes=0-0,5-10"})
+    # nginx serves the bytes and answers the Range itself; the app only authorizes.
+    assert response.status_code == 200 and response.data == b""
+    assert response.headers["X-Accel-Redirect"] == f"/protected/{stored.relative_path}"
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, max-age=3600"
+    disposition = response.headers.get("Content-Disposition", "")
+    assert disposition.startswith("attachment" if download else "inline")
+    assert "UTF-8''%E6%95%99%E5%AD%A6%E8%AE%BE%E8%AE%A1.pdf" in disposition
+
+
 def test_an_outsider_cannot_fetch_the_recording(client, cast, recorded):
     case, stored = recorded
     login(client, cast.outsider)

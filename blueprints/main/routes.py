@@ -1,8 +1,9 @@
-from flask import jsonify, redirect, url_for
+from flask import current_app, jsonify, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from blueprints.main import bp
+from studio import discard_session
 from studio.extensions import db, limiter
 
 
@@ -22,10 +23,43 @@ def index():
 @bp.route("/healthz")
 @limiter.exempt
 def healthz():
+    """For the load balancer and monitoring; it never loads the user. The database down: 503
+    (nothing works). Redis down (when configured): 200 "degraded", since pages keep working
+    with per-process rate limits and only live discussion across processes suffers; taking
+    every worker out of the balancer would be worse. Either way the answer names what failed."""
+    checks = {"database": _check_database()}
+    if current_app.config.get("REDIS_URL"):
+        checks["redis"] = _check_redis(current_app.config["REDIS_URL"])
+    failed = {name: detail for name, detail in checks.items() if detail != "ok"}
+    body = {name: ("ok" if detail == "ok" else "unavailable") for name, detail in checks.items()}
+    if "database" in failed:
+        response = jsonify(status="error", failed=sorted(failed), detail=failed, **body)
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    if failed:
+        return jsonify(status="degraded", failed=sorted(failed), detail=failed,
+                       dialect=db.engine.dialect.name, **body)
+    return jsonify(status="ok", dialect=db.engine.dialect.name, **body)
+
+
+def _check_database():
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
+        return "ok"
     except Exception as error:  # the point of the check: report, do not raise
-        db.session.rollback()
-        return jsonify(status="error", database="unavailable", detail=type(error).__name__), 503
-    return jsonify(status="ok", database=database, dialect=db.engine.dialect.name)
+        discard_session()
+        return type(error).__name__
+
+
+def _check_redis(url):
+    import redis
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return "ok"
+    except Exception as error:
+        return type(error).__name__

@@ -66,3 +66,10 @@ def test_login_limiter_counts_in_redis(redis_url, connection, tmp_path):
         finally:
             limiter.reset()
         assert not list(connection.scan_iter(match=f"LIMITS:*{username}*"))
+
+
+def test_healthz_checks_redis_when_configured(redis_url, app, client):
+    app.config["REDIS_URL"] = redis_url  # read by /healthz on each request
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["redis"] == "ok" and response.get_json()["database"] == "ok"
