@@ -122,12 +122,8 @@ def confirm_import(studio_id, batch_id):
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.studio_id != studio.id:
         abort(404)
-    try:
-        count = operations.apply_import(batch, current_user)
-        db.session.commit()
-    except RuleError as error:
-        db.session.rollback()
-        abort(409, description=str(error.message))
+    count = operations.apply_import(batch, current_user)  # a RuleError answers 409
+    db.session.commit()
     flash(_("%(n)s members have been imported.", n=count), "success")
     return redirect(url_for("studios.roster", studio_id=studio.id))
 

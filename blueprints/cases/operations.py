@@ -2,6 +2,7 @@
 
 Every transition goes through ``_move``, which checks the life cycle and records who, when
 and why. The route commits once."""
+import math
 from flask_babel import lazy_gettext as _l
 
 from blueprints.notifications.operations import notify
@@ -193,12 +194,12 @@ def add_video_comment(case, author, second, dimension, kind, body, parent=None):
         raise RuleError(_l("This case has no classroom recording to comment on."))
     if parent is not None:
         if parent.case_id != case.id or parent.parent_id is not None:
-            raise RuleError(_l("You can only reply to a comment of this case."))
+            raise RuleError(_l("You can only reply to a comment of this case."), field="parent_id")
         second, dimension, kind, version_id = parent.second, parent.dimension, parent.kind, parent.version_id
     else:
         if dimension not in DIMENSIONS or kind not in VIDEO_COMMENT_KINDS:
             raise RuleError(_l("Please choose a dimension and a kind."), field="dimension")
-        if second is None or second < 0 or second > 6 * 3600:
+        if second is None or not math.isfinite(second) or not 0 <= second <= 6 * 3600:
             raise RuleError(_l("The time in the video is not valid."), field="second")
         version_id = version.id
     comment = VideoComment(case_id=case.id, version_id=version_id, author_id=author.id,

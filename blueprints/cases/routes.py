@@ -190,11 +190,7 @@ def edit(studio_id, case_id):
 def submit(studio_id, case_id):
     studio = load_studio(studio_id)
     case = _load_case(studio, case_id, "can_submit")
-    try:
-        operations.submit_case(case, current_user, request.form.get("reason", ""))
-    except RuleError as error:
-        db.session.rollback()
-        abort(409, description=str(error.message))
+    operations.submit_case(case, current_user, request.form.get("reason", ""))
     db.session.commit()
     flash(_("The lesson case has been handed in to %(name)s.",
             name=case.reviewer.name if case.reviewer else _("the project office")), "success")
@@ -210,12 +206,8 @@ def review(studio_id, case_id):
     if not form.validate_on_submit():
         errors = "；".join(str(e) for field in form for e in field.errors)
         abort(400, description=errors or _("Please fill in the rubric."))
-    try:
-        operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
-                               form.verdict.data)
-    except RuleError as error:
-        db.session.rollback()
-        abort(409 if error.field is None else 400, description=str(error.message))
+    operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
+                           form.verdict.data)
     db.session.commit()
     flash(_("Your review has been sent to %(name)s.", name=case.author.name), "success")
     return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
@@ -227,11 +219,7 @@ def recommend(studio_id, case_id):
     studio = load_studio(studio_id)
     case = _load_case(studio, case_id, "can_recommend")
     form = ReasonForm()
-    try:
-        operations.recommend_case(case, current_user, form.reason.data or "")
-    except RuleError as error:
-        db.session.rollback()
-        abort(409, description=str(error.message))
+    operations.recommend_case(case, current_user, form.reason.data or "")
     db.session.commit()
     flash(_("The case is recommended as excellent."), "success")
     return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
@@ -252,12 +240,8 @@ def comment(studio_id, case_id):
         parent = db.session.get(VideoComment, parent_id)
         if parent is None:
             abort(404)
-    try:
-        made = operations.add_video_comment(case, current_user, form.second.data, form.dimension.data,
-                                            form.kind.data, form.body.data, parent)
-    except RuleError as error:
-        db.session.rollback()
-        abort(400, description=str(error.message))
+    made = operations.add_video_comment(case, current_user, form.second.data, form.dimension.data,
+                                        form.kind.data, form.body.data, parent)
     db.session.commit()
     return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id)
                     + f"#c{made.parent_id or made.id}")

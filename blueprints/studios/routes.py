@@ -106,11 +106,7 @@ def remove_member(studio_id, user_id):
     form = RemoveMemberForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        operations.remove_member(studio, user, current_user, form.reason.data or "")
-    except RuleError as error:
-        db.session.rollback()
-        abort(409, description=str(error.message))
+    operations.remove_member(studio, user, current_user, form.reason.data or "")
     db.session.commit()
     flash(_("%(name)s has left the studio.", name=user.name), "success")
     return redirect(url_for("studios.members", studio_id=studio.id))
@@ -137,11 +133,7 @@ def assign_mentor(studio_id):
         abort(400, description=_("Please choose a new teacher and a mentor."))
     mentee = _user_in(studio, mentee_id, roster)
     mentor = _user_in(studio, mentor_id, roster)
-    try:
-        operations.assign_mentor(studio, mentee, mentor, current_user, form.reason.data or "")
-    except RuleError as error:
-        db.session.rollback()
-        abort(409, description=str(error.message))
+    operations.assign_mentor(studio, mentee, mentor, current_user, form.reason.data or "")
     db.session.commit()
     flash(_("%(mentee)s now learns with %(mentor)s.", mentee=mentee.name, mentor=mentor.name),
           "success")

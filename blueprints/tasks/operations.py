@@ -96,7 +96,7 @@ def submit_assignment(assignment, user, note):
         raise RuleError(_l("This task cannot be handed in now."))
     if assignment.task.deliverable == "lesson_case":
         raise RuleError(_l("This task is answered with a lesson case: create the case from the "
-                           "task page and submit it."))
+                           "task page and submit it."), field="note")
     if not note.strip():
         raise RuleError(_l("Please write what you hand in."), field="note")
     assignment.note, assignment.note_html = note, render_markdown(note)

@@ -11,9 +11,8 @@ from models.studio import Roster
 from models.task import Assignment, Task
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.inputs import parse_id
 from studio.labels import ROLE_LABELS, all_labels
-from studio.security import load_studio, require
+from studio.security import load_object, load_studio, require
 
 
 @bp.route("/<int:studio_id>/tasks")
@@ -88,19 +87,11 @@ def new(studio_id):
         (400 if request.method == "POST" else 200)
 
 
-def _load_task(studio, task_id):
-    task = db.session.get(Task, task_id)
-    if task is None or task.studio_id != studio.id:
-        abort(404)
-    return task
-
-
 @bp.route("/<int:studio_id>/tasks/<int:task_id>")
 @login_required
 def show(studio_id, task_id):
     studio = load_studio(studio_id)
-    task = _load_task(studio, task_id)
-    require(task.can_view(current_user))
+    task = load_object(Task, task_id, studio_id=studio.id)
     mine = next((a for a in task.assignments if a.user_id == current_user.id), None)
     manage = task.can_manage(current_user)
     groups = _by_group(studio, task) if task.can_follow_progress(current_user) else None
@@ -137,18 +128,13 @@ def _by_group(studio, task):
 @login_required
 def submit(studio_id, task_id):
     studio = load_studio(studio_id)
-    task = _load_task(studio, task_id)
+    task = load_object(Task, task_id, studio_id=studio.id)
     assignment = next((a for a in task.assignments if a.user_id == current_user.id), None)
     require(assignment is not None)
     form = SubmitAssignmentForm()
-    try:
-        if not form.validate_on_submit():
-            raise RuleError(_("Please write what you hand in."))
-        operations.submit_assignment(assignment, current_user, form.note.data)
-    except RuleError as error:
-        db.session.rollback()
-        abort(400 if assignment.state in ("assigned", "returned") else 409,
-              description=str(error.message))
+    if not form.validate_on_submit():
+        raise RuleError(_("Please write what you hand in."), field="note")
+    operations.submit_assignment(assignment, current_user, form.note.data)  # RuleError: 409
     db.session.commit()
     flash(_("Handed in. Your mentor or the master will look at it."), "success")
     return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
@@ -159,25 +145,18 @@ def submit(studio_id, task_id):
 @login_required
 def decide(studio_id, task_id, assignment_id):
     studio = load_studio(studio_id)
-    task = _load_task(studio, task_id)
-    require(task.can_manage(current_user))
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.task_id != task.id:
-        abort(404)
+    task = load_object(Task, task_id, "can_manage", studio_id=studio.id)
+    assignment = load_object(Assignment, assignment_id, None, task_id=task.id)
     form = DecideAssignmentForm()
     if not form.validate_on_submit():
         abort(400, description=_("Please choose complete or return."))
     if task.deliverable == "lesson_case":
         # its hours come from the approved lesson case (cases.operations.review_case)
         abort(409, description=_("This task is completed when its lesson case is approved."))
-    try:
-        if form.decision.data == "complete":
-            operations.complete_assignment(assignment, current_user, form.feedback.data or "")
-        else:
-            operations.return_assignment(assignment, current_user, form.feedback.data or "")
-    except RuleError as error:
-        db.session.rollback()
-        abort(409 if error.field is None else 400, description=str(error.message))
+    if form.decision.data == "complete":
+        operations.complete_assignment(assignment, current_user, form.feedback.data or "")
+    else:
+        operations.return_assignment(assignment, current_user, form.feedback.data or "")
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))

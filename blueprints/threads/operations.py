@@ -58,7 +58,7 @@ def start_thread(studio, author, title, body, subject_type="studio", subject_id=
 def add_post(thread, author, body, quoted=None):
     body = _check_body(body)
     if quoted is not None and quoted.thread_id != thread.id:
-        raise RuleError(_l("You can only quote a post of this thread."))
+        raise RuleError(_l("You can only quote a post of this thread."), field="quoted_post_id")
     post = Post(thread_id=thread.id, author_id=author.id, body=body,
                 body_html=render_markdown(body), quoted_post_id=getattr(quoted, "id", None))
     db.session.add(post)

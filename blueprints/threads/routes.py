@@ -123,13 +123,10 @@ def reply(studio_id, thread_id):
     quoted_id = optional_id(form.quoted_post_id.data)
     if quoted_id is not None:
         quoted = db.session.get(Post, quoted_id)
-    try:
-        if not form.validate_on_submit():
-            raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")))
-        post = operations.add_post(thread, current_user, form.body.data, quoted)
-    except RuleError as error:
-        db.session.rollback()
-        abort(400, description=str(error.message))
+    if not form.validate_on_submit():
+        raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")),
+                        field="body")
+    post = operations.add_post(thread, current_user, form.body.data, quoted)
     db.session.commit()
     return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id) + f"#p{post.id}")
 
@@ -164,13 +161,9 @@ def delete(studio_id, thread_id, post_id):
     thread = load_object(Thread, thread_id, studio_id=studio.id)
     post = load_object(Post, post_id, "can_delete", thread_id=thread.id)
     form = DeletePostForm()
-    try:
-        if not form.validate_on_submit():
-            raise RuleError(_("The reason is too long."))
-        operations.delete_post(post, current_user, form.reason.data)
-    except RuleError as error:
-        db.session.rollback()
-        abort(400, description=str(error.message))
+    if not form.validate_on_submit():
+        raise RuleError(_("The reason is too long."), field="reason")
+    operations.delete_post(post, current_user, form.reason.data)
     db.session.commit()
     flash(_("The post has been deleted."), "success")
     return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id))
