@@ -14,7 +14,7 @@ from models.audit import record
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import ROLE_LABELS, STAGE_LABELS, STATUS_LABELS, all_labels
-from studio.security import admin_required, load_studio
+from studio.security import admin_required, load_object, load_studio
 
 
 @bp.route("/")
@@ -119,9 +119,7 @@ def import_members(studio_id):
 @admin_required
 def confirm_import(studio_id, batch_id):
     studio = load_studio(studio_id, "can_import")
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.studio_id != studio.id:
-        abort(404)
+    batch = load_object(ImportBatch, batch_id, None, studio_id=studio.id)
     count = operations.apply_import(batch, current_user)  # a RuleError answers 409
     db.session.commit()
     flash(_("%(n)s members have been imported.", n=count), "success")

@@ -237,9 +237,7 @@ def comment(studio_id, case_id):
     parent = None
     parent_id = optional_id(form.parent_id.data)
     if parent_id is not None:
-        parent = db.session.get(VideoComment, parent_id)
-        if parent is None:
-            abort(404)
+        parent = load_object(VideoComment, parent_id, None)  # another case's: 400 below
     made = operations.add_video_comment(case, current_user, form.second.data, form.dimension.data,
                                         form.kind.data, form.body.data, parent)
     db.session.commit()

@@ -1,4 +1,4 @@
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -7,7 +7,7 @@ from blueprints.chat.forms import SeminarForm
 from models.chat import Seminar
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.security import load_studio, require
+from studio.security import load_object, load_studio, require
 
 
 def _room_page(studio, seminar=None):
@@ -52,7 +52,4 @@ def seminars(studio_id):
 @login_required
 def seminar(studio_id, seminar_id):
     studio = load_studio(studio_id)
-    item = db.session.get(Seminar, seminar_id)
-    if item is None or item.studio_id != studio.id:
-        abort(404)
-    return _room_page(studio, item)
+    return _room_page(studio, load_object(Seminar, seminar_id, studio_id=studio.id))

@@ -8,7 +8,7 @@ from models.notification import Notification
 from studio.extensions import db
 from studio.inputs import optional_id
 from studio.labels import all_labels
-from studio.security import safe_next_url
+from studio.security import load_object, safe_next_url
 
 
 @bp.route("/notifications")
@@ -31,9 +31,7 @@ def mark_read():
     target = None
     notification_id = optional_id(form.notification_id.data)
     if notification_id is not None:
-        target = db.session.get(Notification, notification_id)
-        if target is None or target.user_id != current_user.id:
-            abort(404)
+        target = load_object(Notification, notification_id, None, user_id=current_user.id)
     operations.mark_read(current_user, target)
     db.session.commit()
     if target is not None:

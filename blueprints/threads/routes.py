@@ -9,7 +9,7 @@ from models.thread import Post, Thread, ThreadRead, subject_models
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import optional_id, parse_id
-from studio.security import load_object, load_studio, require
+from studio.security import load_object, load_studio
 
 
 @bp.route("/<int:studio_id>/threads")
@@ -49,10 +49,7 @@ def _subject(studio, subject_type, subject_id):
     model = subject_models().get(subject_type)
     if model is None:
         abort(400)
-    subject = db.session.get(model, subject_id)
-    if subject is None or subject.studio_id != studio.id:
-        abort(404)
-    require(subject.can_view(current_user))
+    subject = load_object(model, subject_id, studio_id=studio.id)
     return subject_type, subject.id, subject
 
 
