@@ -222,3 +222,22 @@ def test_mention_notification_and_member_picker_read_in_chinese(people, client):
     login(client, people.master)
     picker = client.get(f"/studios/{people.studio.id}/tasks/new").get_data(as_text=True)
     assert "张新师（新入职教师）" in picker and "new teacher" not in picker
+
+
+def test_notification_links_are_built_in_one_place_and_open_for_their_reader(people, client):
+    """link_for builds every link, also outside a request (a scheduled job), and each one
+    opens for the person notified."""
+    from blueprints.notifications.operations import link_for, notify
+    from models import Notification
+    task = make_task(people.studio, people.master, [people.new_teacher], deliverable="reflection")
+    case = make_case(people.studio, people.new_teacher, state="submitted", reviewer=people.backbone)
+    thread = _thread_about(people.studio, people.master, "studio", None)
+    assert link_for(task) == f"/studios/{people.studio.id}/tasks/{task.id}"
+    assert link_for(thread, "p3") == f"/studios/{people.studio.id}/threads/{thread.id}#p3"
+    notify([people.new_teacher], "task_assigned", task, actor=people.master)
+    notify([people.backbone], "case_submitted", case, actor=people.new_teacher)
+    notify([people.new_teacher], "mentioned", thread, actor=people.master, anchor="p1")
+    db.session.commit()
+    for row in db.session.execute(db.select(Notification)).scalars():
+        login(client, db.session.get(type(people.master), row.user_id))
+        assert client.get(row.link.split("#")[0]).status_code == 200, row.link

@@ -16,10 +16,6 @@ from studio.labels import part_labels
 from studio.markup import render_markdown
 
 
-def _link(case):
-    return f"/studios/{case.studio_id}/cases/{case.id}"
-
-
 def _move(case, action, actor, reason=""):
     if not case.allowed(action):
         raise RuleError(_l("This step is not possible while the case is “%(state)s”.",
@@ -136,7 +132,7 @@ def submit_case(case, author, reason=""):
             select(User).where(User.is_admin.is_(True), User.active.is_(True))).scalars().all()
     else:
         reviewers = [reviewer]
-    notify(reviewers, "case_submitted", case.title, _link(case), actor=author, studio=case.studio)
+    notify(reviewers, "case_submitted", case, actor=author)
 
 
 def open_for_review(case, reviewer):
@@ -168,9 +164,9 @@ def review_case(case, reviewer, rubric, overall, verdict):
     if verdict == "approve":
         if case.assignment is not None and case.assignment.state != "completed":
             complete_assignment(case.assignment, reviewer)
-        notify([case.author], "case_approved", case.title, _link(case), reviewer, case.studio)
+        notify([case.author], "case_approved", case, actor=reviewer)
     else:
-        notify([case.author], "changes_requested", case.title, _link(case), reviewer, case.studio)
+        notify([case.author], "changes_requested", case, actor=reviewer)
     return review
 
 
@@ -178,7 +174,7 @@ def recommend_case(case, master, reason):
     if not case.can_recommend(master):
         raise RuleError(_l("Only the master recommends an approved case as excellent."))
     _move(case, "recommend", master, reason)
-    notify([case.author], "case_recommended", case.title, _link(case), master, case.studio)
+    notify([case.author], "case_recommended", case, actor=master)
 
 
 def add_video_comment(case, author, second, dimension, kind, body, parent=None):
@@ -208,5 +204,5 @@ def add_video_comment(case, author, second, dimension, kind, body, parent=None):
     db.session.add(comment)
     target = [case.author] if author.id != case.author_id else (
         [parent.author] if parent is not None else ([case.reviewer] if case.reviewer else []))
-    notify(target, "video_comment", case.title, _link(case), author, case.studio)
+    notify(target, "video_comment", case, actor=author)
     return comment

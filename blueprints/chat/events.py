@@ -17,6 +17,7 @@ from models import User
 from studio.errors import RuleError
 from studio.extensions import db, socketio
 from studio.inputs import UNSTORABLE_MESSAGE, parse_count, parse_id, unstorable
+from blueprints.notifications.operations import link_for
 from studio.realtime import presence, user_room
 
 _limiter = {}
@@ -246,4 +247,4 @@ def on_save_thread(data):
     thread = operations.save_as_thread(studio, room, current_user, data.get("from_seq"),
                                        data.get("to_seq"), (data.get("title") or "")[:200])
     db.session.commit()
-    return {"ok": True, "url": f"/studios/{studio.id}/threads/{thread.id}"}
+    return {"ok": True, "url": link_for(thread)}

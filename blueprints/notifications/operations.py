@@ -1,14 +1,32 @@
 """Notifications: created by other features' operations, in the same transaction."""
+from flask import current_app
+
 from models.notification import Notification
 from studio.extensions import db
 from studio.realtime import emit_after_commit, user_room
 
 
-def notify(users, kind, subject, link, actor=None, studio=None):
-    """Add one notification per user (the caller commits). The actor is never notified of
+# What a notification can be about: model name -> (endpoint of its page, its id parameter).
+LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show", "task_id"),
+                  "Thread": ("threads.show", "thread_id")}
+
+
+def link_for(target, anchor=None):
+    """The one place a notification's link is built: the path of the case, task or thread
+    page (``anchor``: a post or comment on it). Works outside a request (scheduled jobs)."""
+    endpoint, key = LINK_ENDPOINTS[type(target).__name__]
+    path = current_app.url_map.bind("").build(endpoint, {"studio_id": target.studio_id,
+                                                        key: target.id})
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def notify(users, kind, target, actor=None, anchor=None):
+    """Add one notification per user about ``target`` (a case, task or thread; the caller
+    commits): its title, its studio and a link to its page. The actor is never notified of
     their own action."""
-    rows = [Notification(user_id=user.id, kind=kind, subject=subject[:255], link=link,
-                         actor_name=getattr(actor, "name", ""), studio_id=getattr(studio, "id", None))
+    link = link_for(target, anchor)
+    rows = [Notification(user_id=user.id, kind=kind, subject=target.title[:255], link=link,
+                         actor_name=getattr(actor, "name", ""), studio_id=target.studio_id)
             for user in users if actor is None or user.id != actor.id]
     db.session.add_all(rows)
     for row in rows:  # the bell updates live, once the notification is saved

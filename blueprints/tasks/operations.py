@@ -85,8 +85,7 @@ def assign_task(studio, setter, data, chosen_ids=(), today=None):
     db.session.add(task)
     db.session.flush()
     db.session.add_all([Assignment(task_id=task.id, user_id=m.id) for m in members])
-    notify(members, "task_assigned", task.title, f"/studios/{studio.id}/tasks/{task.id}",
-           actor=setter, studio=studio)
+    notify(members, "task_assigned", task, actor=setter)
     record("task_assigned", actor=setter, studio=studio, target=task, detail=f"{len(members)}")
     return task
 
@@ -106,9 +105,7 @@ def submit_assignment(assignment, user, note):
 def mark_submitted(assignment):
     assignment.state, assignment.submitted_at = "submitted", utcnow()
     task = assignment.task
-    notify([task.created_by], "assignment_submitted", task.title,
-           f"/studios/{task.studio_id}/tasks/{task.id}", actor=assignment.user,
-           studio=task.studio)
+    notify([task.created_by], "assignment_submitted", task, actor=assignment.user)
 
 
 def return_assignment(assignment, actor, feedback):
@@ -118,8 +115,7 @@ def return_assignment(assignment, actor, feedback):
         raise RuleError(_l("Please say what should be improved."), field="feedback")
     assignment.state, assignment.feedback = "returned", feedback
     task = assignment.task
-    notify([assignment.user], "assignment_returned", task.title,
-           f"/studios/{task.studio_id}/tasks/{task.id}", actor=actor, studio=task.studio)
+    notify([assignment.user], "assignment_returned", task, actor=actor)
     record("assignment_returned", actor=actor, studio=task.studio, target=assignment)
 
 
@@ -140,8 +136,7 @@ def complete_assignment(assignment, actor, feedback=""):
         assignment.feedback = feedback
     credit_assignment(assignment, actor)
     task = assignment.task
-    notify([assignment.user], "assignment_completed", task.title,
-           f"/studios/{task.studio_id}/tasks/{task.id}", actor=actor, studio=task.studio)
+    notify([assignment.user], "assignment_completed", task, actor=actor)
 
 
 def credit_assignment(assignment, actor):

@@ -36,10 +36,6 @@ def mentioned_members(studio, body, author):
                User.username.in_(names), User.id != author.id)).scalars().all()
 
 
-def _link(thread, post=None):
-    return f"/studios/{thread.studio_id}/threads/{thread.id}" + (f"#p{post.id}" if post else "")
-
-
 def start_thread(studio, author, title, body, subject_type="studio", subject_id=None):
     title = (title or "").strip()
     if not title:
@@ -66,8 +62,8 @@ def add_post(thread, author, body, quoted=None):
     thread.last_post_at = utcnow()
     db.session.flush()
     mark_read(thread, author, post.id)
-    notify(mentioned_members(thread.studio, body, author), "mentioned", thread.title,
-           _link(thread, post), actor=author, studio=thread.studio)
+    notify(mentioned_members(thread.studio, body, author), "mentioned", thread, actor=author,
+           anchor=f"p{post.id}")
     return post
 
 
@@ -79,7 +75,7 @@ def edit_post(post, user, body):
     post.body, post.body_html = body, render_markdown(body)
     post.edited_at, post.edited_by_id = utcnow(), user.id
     newly = [u for u in mentioned_members(post.thread.studio, body, user) if u.id not in before]
-    notify(newly, "mentioned", post.thread.title, _link(post.thread, post), user, post.thread.studio)
+    notify(newly, "mentioned", post.thread, actor=user, anchor=f"p{post.id}")
 
 
 def delete_post(post, user, reason):
