@@ -109,6 +109,11 @@ class Assignment(db.Model):
     def can_submit(self, user):
         return user.id == self.user_id and self.state in ("assigned", "returned")
 
+    def can_decide_by_hand(self, user):
+        """The decide buttons on a hand-in: a lesson-case task is decided by its case's
+        review instead."""
+        return self.task.deliverable != "lesson_case" and self.can_decide(user)
+
     def can_decide(self, user):
         """Who completes or returns it now. A handed-in task: its setter, the master or the
         admin. A lesson-case task is decided by its case's review: only the reviewer who may

@@ -273,7 +273,6 @@ def progress(studio_id):
 
     studio = load_studio(studio_id)
     roster = Roster(studio)
-    role = current_user.role_in(studio)
     best = {}
     for author_id, kind, state in db.session.execute(
             select(LessonCase.author_id, LessonCase.kind, LessonCase.state)
@@ -294,7 +293,7 @@ def progress(studio_id):
         rows.append({"user": user, "role": member_role, "parts": items, "hours": hours,
                      "target": target, "done": done})
     share = (sum(r["done"] for r in rows) / len(rows)) if rows else 0.0
-    if not (current_user.is_admin or role == "master"):
+    if not studio.is_run_by(current_user):
         mine = {current_user.id} | {u.id for mentor, mentees in roster.groups
                                      if mentor.id == current_user.id for u in mentees}
         rows = [r for r in rows if r["user"].id in mine]
