@@ -214,6 +214,8 @@ UNREADABLE = {
                       "A file may hold at most 500 members"),
     "missing role column": ("name,username,school\n张三,zhangsan,一中\n".encode(), "members.csv",
                             "missing: role"),
+    "NUL byte in a cell": ("姓名,用户名,角色,学校\n张\x00三,zhangsan,新入职教师,一中\n".encode(),
+                           "members.csv", "neither a CSV in UTF-8 or GBK"),  # PostgreSQL refuses NUL
 }
 
 
