@@ -18,6 +18,12 @@
       bell.appendChild(count);
     }
     count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
+    /* the accessible name carries the count: a screen reader hears "Notifications: 3 unread" */
+    if (bell.dataset.tUnread) {
+      var label = bell.dataset.tUnread.replace("{n}", count.textContent);
+      bell.setAttribute("aria-label", label);
+      bell.setAttribute("title", label);
+    }
   });
 
   /* A connection the server refused (for instance while Redis is unreachable) is not retried
