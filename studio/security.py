@@ -21,7 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Pages a user who must change their password may still reach.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "static", "main.healthz",
-                          "auth.set_language"}
+                          "main.favicon", "auth.set_language"}
 
 
 def require(condition):

@@ -1,4 +1,4 @@
-from flask import current_app, jsonify, redirect, url_for
+from flask import current_app, jsonify, redirect, send_from_directory, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -63,3 +63,11 @@ def _check_redis(url):
         return "ok"
     except Exception as error:
         return type(error).__name__
+
+
+@bp.route("/favicon.ico")
+@limiter.exempt
+def favicon():
+    """The site icon, for browsers that ask for /favicon.ico whatever the page links to."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
