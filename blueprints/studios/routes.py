@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from blueprints.studios import bp, operations
 from blueprints.studios.forms import AddMemberForm, AssignMentorForm, RemoveMemberForm
+from blueprints.studios.todo import Todo
 from models import MentorGroup, MentorGroupMember, User
 from models.studio import Roster
 from studio.errors import RuleError
@@ -31,7 +32,7 @@ def home(studio_id):
     mentees = studio.mentees_of(current_user) if role == "backbone" else []
     return render_template("studios/home.html", studio=studio, role=role, mentor=mentor,
                            mentees=mentees, counts=studio.role_counts(),
-                           role_labels=ROLE_LABELS)
+                           todo=Todo(studio, current_user), role_labels=ROLE_LABELS)
 
 
 @bp.route("/<int:studio_id>/roster")

@@ -1,0 +1,127 @@
+"""我的待办: what is waiting for the current user on the studio home, and for whoever runs
+the studio (or mentors a group) the studio's figures.
+
+Read-only and built on the rule homes (``Assignment.can_submit``, ``LessonCase.can_edit`` /
+``submit_action``, ``LessonCase.review_queue``, ``Thread.visible_to``, ``Studio.hours_target``,
+``hours.operations.totals_by_member``). A fixed number of SQL statements whatever the size of
+the studio: lists are loaded with one statement each, long ones with a count and a short head.
+"""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from blueprints.hours.operations import totals_by_member
+from models.case import REVIEWABLE, LessonCase
+from models.notification import Notification
+from models.studio import Roster
+from models.task import Assignment, Task
+from models.thread import Post, Thread, ThreadRead
+from studio.extensions import db
+
+HEAD = 5             # how many unread threads, mentions and people behind are named
+WAITING_DAYS = 7     # a case waiting longer than this for its review is late (DOMAIN.md)
+
+
+def _zone():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+
+
+def _studio_today():
+    """Today in the studio's day (Asia/Shanghai), not the server's."""
+    return datetime.now(_zone()).date()
+
+
+def _studio_date(moment):
+    """The studio's calendar day of a stored (naive UTC) moment."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(_zone()).date()
+
+
+def _days_since(moment, today):
+    return (today - _studio_date(moment)).days if moment is not None else None
+
+
+class Todo:
+    """The blocks of 我的待办 for ``user`` in ``studio``."""
+
+    def __init__(self, studio, user):
+        self.today = today = _studio_today()
+        role = user.role_in(studio)
+        self.tasks = [(a, (a.task.due_on - today).days, a.display_state(today) == "overdue")
+                      for a in self._my_assignments(studio, user) if a.can_submit(user)]
+        mine = db.session.execute(select(LessonCase).where(
+            LessonCase.studio_id == studio.id, LessonCase.author_id == user.id)
+            .order_by(LessonCase.updated_at.desc(), LessonCase.id.desc())).scalars().all()
+        self.to_revise = [c for c in mine if c.can_edit(user)]
+        queue = db.session.execute(LessonCase.review_queue(user, studio)).scalars().all()
+        self.to_review = [(c, _days_since(c.submitted_at, today)) for c in queue]
+        totals = totals_by_member(studio)
+        self.target = studio.hours_target(role)
+        self.hours = round(totals.get(user.id, 0.0), 1)
+        self._unread_threads(studio, user)
+        self._mentions(studio, user)
+        self.runs = studio.is_run_by(user)
+        self.mentors = role == "backbone"
+        self.late_cases, self.late_count, self.behind, self.behind_count = [], 0, [], 0
+        if self.runs or self.mentors:
+            self._figures(studio, user, totals)
+
+    @staticmethod
+    def _my_assignments(studio, user):
+        return db.session.execute(
+            select(Assignment).join(Task, Assignment.task_id == Task.id)
+            .where(Task.studio_id == studio.id, Assignment.user_id == user.id)
+            .order_by(Task.due_on, Task.id)).scalars().all()
+
+    def _unread_threads(self, studio, user):
+        """Threads the user may see with a post after their read marker (the thread list's
+        own test: the newest post beyond ``ThreadRead.last_read_post_id``)."""
+        newest = (select(Post.thread_id, func.max(Post.id).label("newest"))
+                  .group_by(Post.thread_id).subquery())
+        unread = (Thread.visible_to(studio, user)
+                  .join(newest, newest.c.thread_id == Thread.id)
+                  .outerjoin(ThreadRead, (ThreadRead.thread_id == Thread.id)
+                             & (ThreadRead.user_id == user.id))
+                  .where(newest.c.newest > func.coalesce(ThreadRead.last_read_post_id, 0)))
+        self.unread_count = db.session.execute(
+            select(func.count()).select_from(unread.subquery())).scalar_one()
+        self.unread_threads = db.session.execute(
+            unread.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(HEAD)
+        ).scalars().all() if self.unread_count else []
+
+    def _mentions(self, studio, user):
+        mentions = select(Notification).where(
+            Notification.user_id == user.id, Notification.studio_id == studio.id,
+            Notification.kind == "mentioned", Notification.read_at.is_(None))
+        self.mention_count = db.session.execute(
+            select(func.count()).select_from(mentions.subquery())).scalar_one()
+        self.mentions = db.session.execute(
+            mentions.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(HEAD)
+        ).scalars().all() if self.mention_count else []
+
+    def _figures(self, studio, user, totals):
+        """The studio's figures for whoever runs it; a backbone's for their mentees only:
+        cases waiting for review over ``WAITING_DAYS`` days, members below their hours."""
+        cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=WAITING_DAYS)
+        late = (LessonCase.visible_to(studio, user)
+                .where(LessonCase.state.in_(REVIEWABLE), LessonCase.submitted_at < cutoff))
+        if not self.runs:
+            late = late.where(LessonCase.author_id.in_(studio.current_mentee_ids(user)))
+        self.late_count = db.session.execute(
+            select(func.count()).select_from(late.subquery())).scalar_one()
+        self.late_cases = [(c, _days_since(c.submitted_at, self.today)) for c in
+                           db.session.execute(late.order_by(LessonCase.submitted_at, LessonCase.id)
+                                              .limit(10)).scalars()] if self.late_count else []
+        roster = Roster(studio)
+        if self.runs:
+            members = roster.backbones + roster.new_teachers
+        else:
+            members = next((m for mentor, m in roster.groups if mentor.id == user.id), [])
+        behind = []
+        for member in members:
+            target = studio.hours_target(roster.role_of[member.id])
+            total = totals.get(member.id, 0.0)
+            if target is not None and total < target:
+                behind.append((member, round(total, 1), target))
+        self.behind_count, self.behind = len(behind), behind[:HEAD]
