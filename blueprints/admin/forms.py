@@ -67,7 +67,8 @@ class AppointMasterForm(FlaskForm):
                            validators=[DataRequired(_l("Please enter a username.")), Length(max=64)])
     # Only asked when the studio already has a master (the page says who leaves).
     confirm = BooleanField(_l("Yes, replace the current master"))
-    keep_old_master = BooleanField(_l("Keep the current master in the studio as a backbone teacher"))
+    keep_old_master = BooleanField(
+        _l("Keep the current master in the studio as a backbone teacher"))
 
 
 class ImportForm(FlaskForm):
