@@ -11,7 +11,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard studio/translations/*/LC_MESSAGES/me
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
+	@echo "Serving on http://$${HOST:-127.0.0.1}:$${PORT:-5000} (Ctrl-C stops)"
 	$(PY) wsgi.py
 
 test: install translations browser-deps

@@ -2,6 +2,7 @@
 from sqlalchemy import false, select
 
 from models.base import utcnow
+from studio.dates import hhmm
 from studio.extensions import db
 
 
@@ -70,7 +71,7 @@ class ChatMessage(db.Model):
                 "author": {"id": self.author_id, "name": self.author.name},
                 "body": "" if self.deleted_at else self.body,
                 "deleted": self.deleted_at is not None,
-                "at": self.created_at.isoformat() + "Z"}
+                "at": self.created_at.isoformat() + "Z", "time": hhmm(self.created_at)}
 
 
 class ChatMute(db.Model):

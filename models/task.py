@@ -101,7 +101,9 @@ class Assignment(db.Model):
 
     def display_state(self, today=None):
         """The state a person sees: 'overdue' is computed from the due date."""
-        today = today or date.today()
+        if today is None:
+            from studio.dates import studio_today
+            today = studio_today(self.task.studio)
         if self.state in ("assigned", "returned") and self.task.due_on < today:
             return "overdue"
         return self.state

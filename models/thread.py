@@ -15,6 +15,11 @@ def subject_models():
     return {"case": LessonCase, "task": Task, "seminar": Seminar}
 
 
+def subject_kind(subject):
+    """The kind ('case', 'task', 'seminar') of a thread subject, from the one map."""
+    return next(kind for kind, model in subject_models().items() if isinstance(subject, model))
+
+
 SUBJECT_KINDS = ("studio", "case", "task", "seminar")
 
 
@@ -63,6 +68,14 @@ class Thread(db.Model):
             ids = model.visible_to(studio, user).with_only_columns(model.id)
             allowed.append((cls.subject_type == kind) & cls.subject_id.in_(ids))
         return select(cls).where(cls.studio_id == studio.id, or_(*allowed))
+
+    @classmethod
+    def about(cls, subject):
+        """The first thread about a case, task or seminar (None if nobody started one)."""
+        kind = subject_kind(subject)
+        return db.session.execute(select(cls).where(
+            cls.studio_id == subject.studio_id, cls.subject_type == kind,
+            cls.subject_id == subject.id).order_by(cls.id).limit(1)).scalars().first()
 
     def can_post(self, user):
         """Members who see the thread take part in it (the studio's one rule)."""

@@ -71,6 +71,8 @@ def create_app(config_class=Config):
     configure_login()
     register_blueprints(app)
     register_hooks(app)
+    from studio.dates import register_filters
+    register_filters(app)
     register_error_pages(app)
 
     from studio import cli

@@ -32,6 +32,9 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    # A studio's dates ("today", due dates, chat times) are in this zone unless the studio
+    # says otherwise (studio_today in studio/dates.py is the one place that reads it).
+    STUDIO_TIMEZONE = os.environ.get("STUDIO_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "studio", "translations")
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
 

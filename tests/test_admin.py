@@ -200,7 +200,7 @@ def test_admin_appoints_a_master_who_replaces_the_old_one(admin, client, cast, _
     url = f"/admin/studios/{cast.studio.id}/master"
     assert "王名师" in text(admin.get(url))  # the current master is named
 
-    response = admin.post(url, data={"username": "wang_new"})
+    response = admin.post(url, data={"username": "wang_new", "confirm": "y"})
 
     assert response.status_code == 302
     assert cast.studio.master == newcomer
@@ -218,7 +218,7 @@ def test_admin_appoints_a_master_who_replaces_the_old_one(admin, client, cast, _
 
 def test_a_new_teacher_appointed_master_leaves_her_mentor_group(admin, cast):
     response = admin.post(f"/admin/studios/{cast.studio.id}/master",
-                          data={"username": "new_teacher"})
+                          data={"username": "new_teacher", "confirm": "y"})
     assert response.status_code == 302
     assert cast.studio.master == cast.new_teacher
     assert cast.studio.mentees_of(cast.backbone) == []
@@ -232,7 +232,7 @@ def test_appointing_a_master_explains_refusals(admin, cast):
              ("backbone", "李骨干 still mentors new teachers."),
              ("", "Please enter a username.")]
     for username, message in cases:
-        response = admin.post(url, data={"username": username})
+        response = admin.post(url, data={"username": username, "confirm": "y"})
         assert response.status_code == 400
         assert any(message in m for m in field_errors(response)["username"]), (username, message)
         assert cast.studio.master == cast.master

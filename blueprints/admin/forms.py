@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectField,
+                     StringField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
@@ -64,6 +65,10 @@ class StudioForm(FlaskForm):
 class AppointMasterForm(FlaskForm):
     username = StringField(_l("Username of the master teacher"),
                            validators=[DataRequired(_l("Please enter a username.")), Length(max=64)])
+    # Only asked when the studio already has a master (the page says who leaves).
+    confirm = BooleanField(_l("Yes, replace the current master"))
+    keep_old_master = BooleanField(
+        _l("Keep the current master in the studio as a backbone teacher"))
 
 
 class ImportForm(FlaskForm):

@@ -80,16 +80,21 @@ def appoint_master(studio_id):
         if user is None:
             form.username.errors.append(_("No account has this username. Import the master "
                                           "with the member list, or check the spelling."))
+        elif studio.master is not None and studio.master.id != user.id \
+                and not form.confirm.data:
+            form.confirm.errors.append(_("Please confirm that %(name)s stops being the master.",
+                                         name=studio.master.name))
         else:
             try:
-                studio_ops.appoint_master(studio, user, current_user)
+                studio_ops.appoint_master(studio, user, current_user,
+                                          keep_old=form.keep_old_master.data)
                 db.session.commit()
                 flash(_("%(name)s is now the master of %(studio)s.", name=user.name,
                         studio=studio.name), "success")
                 return redirect(url_for("admin.index"))
             except RuleError as error:
                 db.session.rollback()
-                form.username.errors.append(str(error.message))
+                getattr(form, error.field or "username").errors.append(str(error.message))
     return render_template("admin/appoint_master.html", form=form, studio=studio,
                            master=studio.master), (400 if request.method == "POST" else 200)
 

@@ -8,6 +8,7 @@ from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommen
 from models.case import (DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase,
                          StoredFile, VideoComment)
 from models.task import Assignment
+from models.thread import Thread, subject_kind
 from studio import storage
 from studio.errors import RuleError
 from studio.extensions import db
@@ -132,6 +133,11 @@ def show(studio_id, case_id):
     case = _load_case(studio, case_id)
     if operations.open_for_review(case, current_user):
         db.session.commit()
+    return _show_page(studio, case)
+
+
+def _show_page(studio, case, review_form=None, status=200):
+    """The case page; a refused review comes back here with what the reviewer typed."""
     number = parse_id(request.args.get("version"))
     versions = case.versions_for(current_user)  # others never see the unsubmitted copy
     version = next((v for v in versions if v.number == number), None) if number else (
@@ -148,8 +154,10 @@ def show(studio_id, case_id):
     return render_template("cases/show.html", studio=studio, case=case, version=version,
                            comments=comments, transitions=transitions, versions=versions,
                            commented=case.latest_submitted or case.latest,
-                           review_form=ReviewForm(), comment_form=VideoCommentForm(),
-                           reason_form=ReasonForm(), **all_labels())
+                           review_form=review_form or ReviewForm(),
+                           comment_form=VideoCommentForm(),
+                           reason_form=ReasonForm(), discussion=Thread.about(case),
+                           subject_kind=subject_kind, **all_labels()), status
 
 
 @bp.route("/<int:studio_id>/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -204,8 +212,7 @@ def review(studio_id, case_id):
     case = _load_case(studio, case_id, "can_review")
     form = ReviewForm()
     if not form.validate_on_submit():
-        errors = "；".join(str(e) for field in form for e in field.errors)
-        abort(400, description=errors or _("Please fill in the rubric."))
+        return _show_page(studio, case, review_form=form, status=400)
     operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
                            form.verdict.data)
     db.session.commit()

@@ -11,6 +11,7 @@ from models import Studio
 from models.audit import record
 from models.base import utcnow
 from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
+from studio.dates import hhmm
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import parse_count, parse_id
@@ -152,7 +153,7 @@ def save_as_thread(studio, room, moderator, from_seq, to_seq, title):
         ChatMessage.deleted_at.is_(None)).order_by(ChatMessage.seq)).scalars().all()
     if not rows:
         raise RuleError(_l("There are no messages in this stretch."))
-    lines = [f"> **{m.author.name}**（{m.created_at:%H:%M}）：{m.body}" for m in rows]
+    lines = [f"> **{m.author.name}**（{hhmm(m.created_at, studio)}）：{m.body}" for m in rows]
     body = "\n>\n".join(lines)
     thread = start_thread(studio, moderator, title or str(_l("From the live discussion")), body)
     return thread

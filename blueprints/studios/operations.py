@@ -121,7 +121,9 @@ def assign_mentor(studio, mentee, mentor, actor, reason=""):
     return link
 
 
-def appoint_master(studio, user, actor):
+def appoint_master(studio, user, actor, keep_old=False):
+    """Make ``user`` the master. The current master leaves the studio, or with ``keep_old``
+    stays as a backbone teacher if the studio has a backbone place free."""
     current = studio.master
     if current is not None and current.id == user.id:
         raise RuleError(_l("%(name)s is already the master of this studio.", name=user.name))
@@ -130,10 +132,22 @@ def appoint_master(studio, user, actor):
             and studio.mentees_of(user):
         raise RuleError(_l("%(name)s still mentors new teachers. Move them to another mentor "
                            "first.", name=user.name))
+    if current is not None and keep_old:
+        counts = studio.role_counts()
+        if membership is not None and membership.active and membership.role == "backbone":
+            counts["backbone"] -= 1  # the new master's backbone place becomes free
+        if counts["backbone"] + 1 > studio.limit_for("backbone"):
+            raise RuleError(_l("%(name)s cannot stay as a backbone teacher: this studio already "
+                               "has %(n)s backbone teachers, the most it may have.",
+                               name=current.name, n=studio.max_backbone), field="keep_old_master")
     if current is not None:
         old = _membership(studio, current)
-        old.active, old.left_at = False, utcnow()
-        record("master_replaced", actor=actor, studio=studio, target=current)
+        if keep_old:
+            old.role = "backbone"
+        else:
+            old.active, old.left_at = False, utcnow()
+        record("master_replaced", actor=actor, studio=studio, target=current,
+               detail="kept_as_backbone" if keep_old else "")
     if membership is not None and membership.active:
         link = studio.current_group_member(user)
         if link is not None:

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -18,7 +16,7 @@ class TaskForm(FlaskForm):
     hours = HoursField(_l("Study hours credited"), default=2,
                          validators=[InputRequired(_l("Please enter the study hours.")),
                                      NumberRange(0, 100, _l("Study hours are between 0 and 100."))])
-    opens_on = DateField(_l("Opens on"), default=date.today,
+    opens_on = DateField(_l("Opens on"),
                          validators=[DataRequired(_l("Please enter a valid date."))])
     due_on = DateField(_l("Due on"), validators=[DataRequired(_l("Please enter a valid due date."))])
     audience = SelectField(_l("For"), choices=list(AUDIENCE_LABELS.items()))

@@ -1,6 +1,5 @@
 """Task operations: assign, submit, return, complete (which credits the task's hours through
 ``blueprints.hours.operations.credit_hours``)."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from models import MentorGroup, MentorGroupMember, Membership, User
 from models.audit import record
 from models.base import utcnow
 from models.task import Assignment, Task
+from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import parse_id
@@ -67,7 +67,7 @@ def audience_members(studio, setter, audience, value, chosen_ids=()):
 
 
 def assign_task(studio, setter, data, chosen_ids=(), today=None):
-    today = today or date.today()
+    today = today or studio_today(studio)
     if data["due_on"] < today:
         raise RuleError(_l("The due date is in the past."), field="due_on")
     if data["opens_on"] > data["due_on"]:

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +7,8 @@ from blueprints.tasks import bp, operations
 from blueprints.tasks.forms import DecideAssignmentForm, SubmitAssignmentForm, TaskForm
 from models.studio import Roster
 from models.task import Assignment, Task
+from models.thread import Thread, subject_kind
+from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import ROLE_LABELS, all_labels
@@ -30,14 +30,14 @@ def index(studio_id):
         Task.visible_to(studio, current_user)
         .where(Task.id.not_in([a.task_id for a in mine]))
         .order_by(Task.due_on.desc(), Task.id)).scalars().all()
-    progress = _progress([t.id for t in set_tasks])
+    progress = _progress(studio, [t.id for t in set_tasks])
     return render_template("tasks/index.html", studio=studio, mine=mine, set_tasks=set_tasks,
-                           progress=progress, today=date.today(), **all_labels())
+                           progress=progress, today=studio_today(studio), **all_labels())
 
 
-def _progress(task_ids):
+def _progress(studio, task_ids):
     """{task_id: {'total': n, 'completed': n, 'submitted': n, 'late': n}} in one query."""
-    today = date.today()
+    today = studio_today(studio)
     late = ((Assignment.state.in_(("assigned", "returned"))) & (Task.due_on < today))
     rows = db.session.execute(
         select(Assignment.task_id, func.count(),
@@ -50,7 +50,7 @@ def _progress(task_ids):
 
 
 def _task_form(studio, roster):
-    form = TaskForm()
+    form = TaskForm(opens_on=studio_today(studio))
     role = current_user.role_in(studio)
     groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
     if role == "backbone":
@@ -103,7 +103,9 @@ def show(studio_id, task_id):
     return render_template("tasks/show.html", studio=studio, task=task, mine=mine, manage=manage,
                            my_cases=my_cases,
                            groups=groups, submit_form=SubmitAssignmentForm(),
-                           decide_form=DecideAssignmentForm(), today=date.today(), **all_labels())
+                           decide_form=DecideAssignmentForm(), today=studio_today(studio),
+                           discussion=Thread.about(task), subject_kind=subject_kind,
+                           **all_labels())
 
 
 def _by_group(studio, task):

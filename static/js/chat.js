@@ -29,7 +29,8 @@
     var seq = parseInt(li.dataset.seq, 10);
     bySeq[seq] = li;
     if (firstSeq === null || seq < firstSeq) { firstSeq = seq; }
-    addModeration(li, { seq: seq, id: parseInt(li.dataset.id, 10) });
+    addModeration(li, { seq: seq, id: parseInt(li.dataset.id, 10),
+                        author: { id: parseInt(li.dataset.author, 10) } });
   });
   list.scrollTop = list.scrollHeight;
 
@@ -61,8 +62,13 @@
     var body = document.createElement("span");
     body.className = "body";
     body.textContent = m.deleted ? t.tDeleted : m.body;   /* text, never HTML */
+    var at = document.createElement("time");
+    at.className = "at";                                   /* HH:MM on the studio's clock */
+    if (m.at) { at.setAttribute("datetime", m.at); }
+    at.textContent = m.time || "";
     li.appendChild(seq); li.appendChild(document.createTextNode(" "));
     li.appendChild(who); li.appendChild(document.createTextNode(" "));
+    li.appendChild(at); li.appendChild(document.createTextNode(" "));
     li.appendChild(body);
     addModeration(li, m);
     return li;
