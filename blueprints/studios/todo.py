@@ -7,9 +7,7 @@ Read-only and built on the rule homes (``Assignment.can_submit``, ``LessonCase.c
 the studio: lists are loaded with one statement each, long ones with a count and a short head.
 """
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from blueprints.hours.operations import totals_by_member
@@ -18,35 +16,27 @@ from models.notification import Notification
 from models.studio import Roster
 from models.task import Assignment, Task
 from models.thread import Post, Thread, ThreadRead
+from studio.dates import studio_time, studio_today
 from studio.extensions import db
 
 HEAD = 5             # how many unread threads, mentions and people behind are named
 WAITING_DAYS = 7     # a case waiting longer than this for its review is late (DOMAIN.md)
 
 
-def _zone():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-
-
-def _studio_today():
-    """Today in the studio's day (Asia/Shanghai), not the server's."""
-    return datetime.now(_zone()).date()
-
-
-def _studio_date(moment):
+def _studio_date(moment, studio):
     """The studio's calendar day of a stored (naive UTC) moment."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(_zone()).date()
+    return studio_time(moment, studio).date()
 
 
-def _days_since(moment, today):
-    return (today - _studio_date(moment)).days if moment is not None else None
+def _days_since(moment, today, studio):
+    return (today - _studio_date(moment, studio)).days if moment is not None else None
 
 
 class Todo:
     """The blocks of 我的待办 for ``user`` in ``studio``."""
 
     def __init__(self, studio, user):
-        self.today = today = _studio_today()
+        self.today = today = studio_today(studio)
         role = user.role_in(studio)
         self.tasks = [(a, (a.task.due_on - today).days, a.display_state(today) == "overdue")
                       for a in self._my_assignments(studio, user) if a.can_submit(user)]
@@ -55,7 +45,7 @@ class Todo:
             .order_by(LessonCase.updated_at.desc(), LessonCase.id.desc())).scalars().all()
         self.to_revise = [c for c in mine if c.can_edit(user)]
         queue = db.session.execute(LessonCase.review_queue(user, studio)).scalars().all()
-        self.to_review = [(c, _days_since(c.submitted_at, today)) for c in queue]
+        self.to_review = [(c, _days_since(c.submitted_at, today, studio)) for c in queue]
         totals = totals_by_member(studio)
         self.target = studio.hours_target(role)
         self.hours = round(totals.get(user.id, 0.0), 1)
@@ -110,7 +100,7 @@ class Todo:
             late = late.where(LessonCase.author_id.in_(studio.current_mentee_ids(user)))
         self.late_count = db.session.execute(
             select(func.count()).select_from(late.subquery())).scalar_one()
-        self.late_cases = [(c, _days_since(c.submitted_at, self.today)) for c in
+        self.late_cases = [(c, _days_since(c.submitted_at, self.today, studio)) for c in
                            db.session.execute(late.order_by(LessonCase.submitted_at, LessonCase.id)
                                               .limit(10)).scalars()] if self.late_count else []
         roster = Roster(studio)
