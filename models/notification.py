@@ -37,6 +37,7 @@ class ReminderSent(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     kind = db.Column(db.String(32), nullable=False)
     subject_id = db.Column(db.Integer, nullable=False)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    # no foreign key: a log of keys, like subject_id (dropping it then locks no other table)
+    user_id = db.Column(db.Integer, nullable=False)
     round = db.Column(db.String(32), nullable=False, default="")
     sent_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -27,7 +27,6 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('round', sa.String(length=32), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reminders_sent_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders_sent')),
     sa.UniqueConstraint('kind', 'subject_id', 'user_id', 'round', name='uq_reminder_sent')
     )
