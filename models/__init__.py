@@ -4,7 +4,7 @@ from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
 from models.hours import HourEntry
 from models.imports import ImportBatch
-from models.notification import Notification
+from models.notification import Notification, ReminderSent
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
 from models.task import Assignment, Task
 from models.thread import Post, Thread, ThreadRead
@@ -13,6 +13,7 @@ from models.user import User
 __all__ = [
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
-    "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "Review",
+    "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "ReminderSent",
+    "Review",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

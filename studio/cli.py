@@ -1,4 +1,5 @@
-"""Flask commands: ``flask --app wsgi seed-demo``, ``create-admin``, ``import-members``."""
+"""Flask commands: ``flask --app wsgi seed-demo``, ``create-admin``, ``import-members``,
+``send-reminders``."""
 import getpass
 
 import click
@@ -79,3 +80,13 @@ def register(app):
                 db.session.rollback()
                 raise click.ClickException(str(error.message))
         click.echo(f"{count} members imported")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send the reminders that are due (tasks due soon or overdue, reviews waiting 5
+        days), each once. Run it hourly (docs/DEPLOYMENT.md)."""
+        from blueprints.notifications.reminders import send_reminders
+
+        sent = send_reminders()
+        db.session.commit()
+        click.echo("Reminders sent: " + ", ".join(f"{kind} {n}" for kind, n in sent.items()))

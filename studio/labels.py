@@ -52,6 +52,9 @@ NOTIFICATION_LABELS = {
     "assignment_submitted": _l("A task was handed in"), "assignment_returned": _l("Task returned"),
     "assignment_completed": _l("Task completed"), "video_comment": _l("New comment on the video"),
     "mentioned": _l("You were mentioned in a thread"),
+    "task_due_soon": _l("A task is due within two days"),
+    "task_overdue": _l("A task is overdue"),
+    "review_waiting": _l("A lesson case has waited 5 days for your review (target: 7 days)"),
 }
 
 

@@ -35,6 +35,19 @@ def notify(users, kind, target, actor=None, anchor=None):
     return rows
 
 
+def notify_each(items):
+    """``notify`` for many at once, in one INSERT (scheduled reminders): ``items`` are
+    (user, kind, target) triples. Nothing is returned; the bell updates after the commit."""
+    rows = [dict(user_id=user.id, kind=kind, subject=target.title[:255],
+                 link=link_for(target), actor_name="", studio_id=target.studio_id)
+            for user, kind, target in items]
+    if rows:
+        db.session.execute(db.insert(Notification), rows)
+    for row in rows:
+        emit_after_commit("notification", {"kind": row["kind"], "subject": row["subject"],
+                                           "link": row["link"]}, to=user_room(row["user_id"]))
+
+
 def unread_count(user):
     return db.session.execute(
         db.select(db.func.count()).select_from(Notification)
