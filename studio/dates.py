@@ -7,12 +7,16 @@ China the server's UTC date is still yesterday.
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 
 def studio_zone(studio=None):
-    name = getattr(studio, "timezone", None) or current_app.config["STUDIO_TIMEZONE"]
-    return ZoneInfo(name)
+    """The studio's own zone if it has one, else the deployment's STUDIO_TIMEZONE (outside an
+    app, the configured default)."""
+    from studio.config import Config
+    configured = (current_app.config["STUDIO_TIMEZONE"] if has_app_context()
+                  else Config.STUDIO_TIMEZONE)
+    return ZoneInfo(getattr(studio, "timezone", None) or configured)
 
 
 def studio_now(studio=None):

@@ -15,7 +15,7 @@ Nobody who left the studio (inactive membership) or whose account is deactivated
 reminded. The queries are batched: their number does not grow with the number of
 assignments or cases.
 """
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,11 +29,9 @@ from models.notification import ReminderSent
 from models.studio import Membership
 from models.task import Assignment, Task
 from models.user import User
+from studio.dates import studio_time
 from studio.extensions import db
 
-# Asia/Shanghai: UTC+8 all year (no daylight saving), so a fixed offset is exact and needs
-# no tz database on the server.
-STUDIO_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 DUE_SOON_DAYS = 2
 REVIEW_WAIT = timedelta(days=5)
 OPEN_STATES = ("assigned", "returned")           # assignments still to hand in
@@ -42,8 +40,9 @@ _CHUNK = 500  # keys per INSERT (SQLite allows 32,766 parameters per statement)
 
 
 def studio_today(now):
-    """The date in the studio's time zone at ``now`` (naive UTC, as stored)."""
-    return now.replace(tzinfo=timezone.utc).astimezone(STUDIO_TZ).date()
+    """The date on the studios' clock (``studio.dates``, STUDIO_TIMEZONE) at ``now`` (naive
+    UTC, as stored)."""
+    return studio_time(now).date()
 
 
 def send_reminders(now=None):

@@ -254,6 +254,10 @@ def test_lesson_case_from_upload_to_study_hours(new_page, live_server, tmp_path)
 
     review = mentor.locator("[data-testid=review-form]")
     assert review.locator("select").count() == 4
+    assert review.locator("select").first.input_value() == "", "no score is pre-selected"
+    for dim, score in (("learner_analysis", "4"), ("lesson_design", "3"),
+                       ("teaching_delivery", "4"), ("reflection", "3")):
+        review.locator(f"select[name={dim}_score]").select_option(score)
     review.locator("textarea[name=lesson_design_comment]").fill("工程问题的等量关系可再讲透。")
     review.locator("#overall").fill("请补充**检验增根**的环节，再提交。")
     snap(mentor, "10-mentor-review-form")
@@ -301,6 +305,8 @@ def test_lesson_case_from_upload_to_study_hours(new_page, live_server, tmp_path)
     mentor.wait_for_url(case_url)
     assert_state(mentor, "in_review")
     review = mentor.locator("[data-testid=review-form]")
+    for select in review.locator("select").all():
+        select.select_option("5")
     review.locator("#overall").fill("修改到位，同意通过。")
     with mentor.expect_navigation():
         review.locator("[data-testid=approve]").click()
