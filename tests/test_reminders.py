@@ -1,5 +1,6 @@
 """Scheduled reminders (``flask send-reminders``): a task due within two days, a task
 overdue, a case waiting 5 days for its reviewer; each sent once, to the right person only."""
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -152,6 +153,7 @@ def test_the_reminder_shows_on_the_bell_in_chinese_with_a_link_that_opens(client
     assert bell_count(client) == 1
     page = page_text(client.get("/notifications"))
     assert "任务将在两天内截止" in page and "研读课程标准" in page
+    assert not re.search(r'<span class="meta">\s*·', page), "no actor: no stray separator"
     link = db.session.execute(select(Notification.link).where(
         Notification.user_id == cast.new_teacher.id)).scalar_one()
     assert link == f"/studios/{cast.studio.id}/tasks/{task.id}"
