@@ -20,32 +20,33 @@ def link_for(target, anchor=None):
     return path + (f"#{anchor}" if anchor else "")
 
 
-def notify(users, kind, target, actor=None, anchor=None):
-    """Add one notification per user about ``target`` (a case, task or thread; the caller
-    commits): its title, its studio and a link to its page. The actor is never notified of
-    their own action."""
-    link = link_for(target, anchor)
-    rows = [Notification(user_id=user.id, kind=kind, subject=target.title[:255], link=link,
-                         actor_name=getattr(actor, "name", ""), studio_id=target.studio_id)
-            for user in users if actor is None or user.id != actor.id]
-    db.session.add_all(rows)
-    for row in rows:  # the bell updates live, once the notification is saved
-        emit_after_commit("notification", {"kind": kind, "subject": row.subject, "link": link},
-                          to=user_room(row.user_id))
-    return rows
+def _row(user, kind, target, actor=None, anchor=None):
+    return dict(user_id=user.id, kind=kind, subject=target.title[:255],
+                link=link_for(target, anchor), actor_name=getattr(actor, "name", ""),
+                studio_id=target.studio_id)
 
 
-def notify_each(items):
-    """``notify`` for many at once, in one INSERT (scheduled reminders): ``items`` are
-    (user, kind, target) triples. Nothing is returned; the bell updates after the commit."""
-    rows = [dict(user_id=user.id, kind=kind, subject=target.title[:255],
-                 link=link_for(target), actor_name="", studio_id=target.studio_id)
-            for user, kind, target in items]
+def _save(rows):
+    """Store the rows in one INSERT (the caller commits); the bell updates live once they
+    are saved."""
     if rows:
         db.session.execute(db.insert(Notification), rows)
     for row in rows:
         emit_after_commit("notification", {"kind": row["kind"], "subject": row["subject"],
                                            "link": row["link"]}, to=user_room(row["user_id"]))
+
+
+def notify(users, kind, target, actor=None, anchor=None):
+    """Add one notification per user about ``target`` (a case, task or thread): its title,
+    its studio and a link to its page. The actor is never notified of their own action."""
+    _save([_row(user, kind, target, actor, anchor) for user in users
+           if actor is None or user.id != actor.id])
+
+
+def notify_each(items):
+    """``notify`` for many at once (scheduled reminders): ``items`` are (user, kind, target)
+    triples, stored in the same one INSERT."""
+    _save([_row(user, kind, target) for user, kind, target in items])
 
 
 def unread_count(user):
