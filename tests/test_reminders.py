@@ -134,6 +134,20 @@ def test_no_review_reminder_once_decided_or_for_a_reviewer_who_left(cast):
     assert run(NOW)["review_waiting"] == 0
 
 
+def test_nobody_is_reminded_of_a_closed_studios_work(cast, _password_hash):
+    task_due(cast, TODAY)
+    waiting_case(cast, 9)
+    waiting_case(cast, 9, author=cast.master, reviewer=None, kind="excellent")
+    cast.studio.status = "closed"
+    db.session.commit()
+    assert run(NOW) == {"task_due_soon": 0, "task_overdue": 0, "review_waiting": 0}
+    cast.studio.status = "active"
+    db.session.commit()
+    sent = run(NOW)
+    assert sent["task_due_soon"] == 1
+    assert sent["review_waiting"] == 2   # the backbone reviewer, and the admin for the master's
+
+
 def test_a_masters_practice_case_reminds_every_active_admin(cast, _password_hash):
     office = make_user("office", "项目办", _password_hash, is_admin=True)
     make_user("retired", "已停用管理员", _password_hash, is_admin=True, active=False)

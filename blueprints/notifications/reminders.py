@@ -11,8 +11,8 @@ Three kinds, each sent once per person and round (``models.notification.Reminder
   ``case.reviewer``; a master's practice case without one goes to every active admin but
   its author (as ``LessonCase.is_reviewer`` says).
 
-Nobody who left the studio (inactive membership) or whose account is deactivated is
-reminded. The queries are batched: their number does not grow with the number of
+Nobody who left the studio (inactive membership), whose account is deactivated or whose
+studio is closed is reminded. The queries are batched: their number does not grow with the number of
 assignments or cases.
 """
 from datetime import timedelta
@@ -26,7 +26,7 @@ from blueprints.notifications.operations import notify_each
 from models.base import utcnow
 from models.case import LessonCase
 from models.notification import ReminderSent
-from models.studio import Membership
+from models.studio import Membership, Studio
 from models.task import Assignment, Task
 from models.user import User
 from studio.dates import studio_time
@@ -82,10 +82,13 @@ def send_reminders(now=None):
 
 
 def _active_member(studio_id_column, user_id_column):
-    """An active account with an active membership in that studio."""
-    return select(Membership.id).join(User, User.id == Membership.user_id).where(
-        Membership.studio_id == studio_id_column, Membership.user_id == user_id_column,
-        Membership.active.is_(True), User.active.is_(True)).exists()
+    """An active account with an active membership in that studio, which is not closed (a
+    closed studio's work is over: nobody is reminded of it)."""
+    return (select(Membership.id).join(User, User.id == Membership.user_id)
+            .join(Studio, Studio.id == Membership.studio_id)
+            .where(Membership.studio_id == studio_id_column,
+                   Membership.user_id == user_id_column, Membership.active.is_(True),
+                   User.active.is_(True), Studio.status != "closed").exists())
 
 
 def _open_assignments(today):
@@ -104,8 +107,8 @@ def _waiting_cases(handed_in_before):
     """Cases waiting for a decision since before ``handed_in_before``, whose reviewer (when
     named) is still an active member of the studio."""
     return db.session.execute(
-        select(LessonCase)
-        .where(LessonCase.state.in_(WAITING_STATES), LessonCase.submitted_at.is_not(None),
+        select(LessonCase).join(Studio, Studio.id == LessonCase.studio_id)
+        .where(Studio.status != "closed", LessonCase.state.in_(WAITING_STATES), LessonCase.submitted_at.is_not(None),
                LessonCase.submitted_at <= handed_in_before,
                or_(LessonCase.reviewer_id.is_(None),
                    and_(LessonCase.reviewer_id.is_not(None),
