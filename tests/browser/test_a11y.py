@@ -216,3 +216,19 @@ def test_favicon_answers(page, live_server):
     response = page.request.get(live_server + "/favicon.ico")
     assert response.status == 200
     assert response.headers["content-type"].startswith("image/")
+
+
+@pytest.mark.parametrize("size", [PHONE, SMALL_PHONE], ids=["390x844", "360x740"])
+def test_the_header_keeps_every_link_on_screen_outside_a_studio(phone, live_server, size):
+    """On pages outside a studio (notifications, password) the platform name gives way, so
+    the bell, 密码, 退出登录 and English are all on screen without scrolling the header."""
+    page = phone(size)
+    login(page, live_server, "teacher001")
+    page.goto(live_server + "/notifications")
+    right_edges = page.eval_on_selector_all(
+        ".topnav > a, .topnav button, .topnav form button",
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right)")
+    assert right_edges and max(right_edges) <= size["width"], right_edges
+    assert page.evaluate("() => { const t = document.querySelector('.topbar');"
+                         " return t.scrollWidth <= t.clientWidth; }")
+    shot(page, f"a11y-header-notifications-{size['width']}")
