@@ -232,3 +232,14 @@ def test_the_header_keeps_every_link_on_screen_outside_a_studio(phone, live_serv
     assert page.evaluate("() => { const t = document.querySelector('.topbar');"
                          " return t.scrollWidth <= t.clientWidth; }")
     shot(page, f"a11y-header-notifications-{size['width']}")
+
+
+@pytest.mark.parametrize("username,path", [("master", "/studios/1/members"),
+                                           ("admin", "/admin/"), ("admin", "/admin/users")])
+def test_columns_of_buttons_have_a_header_for_screen_readers(phone, live_server, username, path):
+    page = phone()
+    login(page, live_server, username)
+    page.goto(live_server + path)
+    page.wait_for_load_state("load")
+    found = [v for v in axe_violations(page) if v["id"] == "empty-table-header"]
+    assert not found, found
