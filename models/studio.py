@@ -98,6 +98,23 @@ class Studio(db.Model):
         counts.update({role: n for role, n in rows})
         return counts
 
+    def can_read_register(self, user):
+        """The studio's study-hour register (page and export): the master and the admin (every
+        member), a backbone teacher (their current mentees)."""
+        return self.is_run_by(user) or self._role(user) == "backbone"
+
+    def register_members(self, user, roster):
+        """Whose study hours ``user`` reads in the register: the master and the admin every
+        backbone and new teacher, a mentor their current mentees, anybody else nobody (they
+        read their own record)."""
+        if not self.can_read_register(user):
+            return []
+        if self.is_run_by(user):
+            return roster.backbones + roster.new_teachers
+        if self._role(user) == "backbone":
+            return next((m for mentor, m in roster.groups if mentor.id == user.id), [])
+        return []
+
     def hours_target(self, role):
         """The study hours a member of ``role`` must reach in this studio (None: no target,
         e.g. the master). Routes and templates alike ask the studio."""

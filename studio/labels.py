@@ -56,6 +56,10 @@ NOTIFICATION_LABELS = {
     "task_overdue": _l("A task is overdue"),
     "review_waiting": _l("A lesson case has waited 5 days for your review (target: 7 days)"),
 }
+# Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
+HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
+                      "observation": _l("Lesson observations"), "course": _l("Courses"),
+                      "manual": _l("Adjustments")}
 
 
 def all_labels():
@@ -64,4 +68,4 @@ def all_labels():
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
                 audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS,
-                part_labels=part_labels)
+                part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS)

@@ -74,6 +74,11 @@ MATRIX = {
     ("/studios/<int:studio_id>/hours", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/<int:user_id>", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/adjust", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    # the register: the master and the admin, a mentor (their mentees); one record: as its page
+    ("/studios/<int:studio_id>/hours/export.<any(xlsx, csv):fmt>", "GET"):
+        (None, E(LOGIN, 200, 200, 200, 403, 403)),
+    ("/studios/<int:studio_id>/hours/<int:user_id>/export.<any(xlsx, csv):fmt>", "GET"):
+        (None, ALL_MEMBERS),
 
     # Lesson cases: the case is the new teacher's, submitted to the backbone (their mentor);
     # ``draft_case_id`` is a draft of the new teacher's, seen by its author alone.
@@ -153,4 +158,4 @@ def url_values(cast):
             "task_id": task.id, "assignment_id": task.assignments[1].id if
             task.assignments[1].user_id == cast.new_teacher.id else task.assignments[0].id,
             "case_id": case.id, "draft_case_id": draft.id, "empty_draft_id": empty.id,
-            "file_id": case.latest.recording_file_id}
+            "file_id": case.latest.recording_file_id, "fmt": "xlsx"}

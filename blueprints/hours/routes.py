@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from blueprints.hours import bp, operations
+from blueprints.hours import bp, export, operations
 from blueprints.hours.forms import AdjustHoursForm
 from models import User
 from models.hours import HourEntry
@@ -31,10 +31,7 @@ def _register(studio, form=None):
     roster, members = None, []
     if role in ("master", "backbone") or current_user.is_admin:
         roster = Roster(studio)
-        if role == "backbone":
-            members = next((m for mentor, m in roster.groups if mentor.id == current_user.id), [])
-        else:
-            members = roster.backbones + roster.new_teachers
+        members = studio.register_members(current_user, roster)
     if studio.can_adjust_hours(current_user):
         form = form or AdjustHoursForm()
         form.member_id.choices = [(str(u.id), f"{u.name} ({u.username})") for u in members]
@@ -87,3 +84,32 @@ def adjust(studio_id):
             db.session.rollback()
             getattr(form, error.field or "amount").errors.append(str(error.message))
     return render_template("hours/index.html", **page), 400
+
+
+@bp.route("/<int:studio_id>/hours/export.<any(xlsx, csv):fmt>")
+@login_required
+def export_register(studio_id, fmt):
+    """The studio's register as the authority's table (XLSX or CSV): every member for the
+    master and the admin, their mentees for a mentor."""
+    studio = load_studio(studio_id, "can_read_register")
+    roster = Roster(studio)
+    header, rows = export.register_table(studio, studio.register_members(current_user, roster),
+                                         roster)
+    return export.send_table(fmt, f"{_('Study hours register')}-{studio.name}",
+                             _('Study hours register'), header, rows)
+
+
+@bp.route("/<int:studio_id>/hours/<int:user_id>/export.<any(xlsx, csv):fmt>")
+@login_required
+def export_member(studio_id, user_id, fmt):
+    """One member's record: who may read their ledger page may export it."""
+    studio = load_studio(studio_id)
+    member = db.session.get(User, user_id)
+    if member is None or member.role_in(studio) is None:
+        abort(404)
+    require(studio.can_follow(current_user, member))
+    header, rows = export.member_table(
+        studio, member, _ledger(studio, member), operations.total_hours(studio, member),
+        studio.hours_target(member.role_in(studio)))
+    return export.send_table(fmt, f"{_('Study hours')}-{member.name}-{member.username}",
+                             member.name, header, rows)
