@@ -32,7 +32,8 @@ def returned_case(people, comments=1):
     db.session.add(Review(case_id=case.id, version_id=first.id, reviewer_id=people.backbone.id,
                           verdict="request_changes", overall=OVERALL,
                           overall_html="<p>请补充<strong>检验增根</strong>的环节，再提交。</p>",
-                          **{k: (int(v) if k.endswith("_score") else v) for k, v in RUBRIC.items()}))
+                          **{k: int(v) if k.endswith("_score") else v
+                             for k, v in RUBRIC.items()}))
     for i in range(comments):
         made = VideoComment(case_id=case.id, version_id=first.id, author_id=people.backbone.id,
                             second=15 + 60 * i, dimension="lesson_design", kind="suggestion",
