@@ -192,7 +192,7 @@ def test_the_reviewer_sees_the_diff_and_the_replaced_recording(client, people):
     diff = section(page, "version-diff")
     assert "What changed from v1 to v2" in diff
     files = section(page, "file-changes", "</ul>")
-    assert re.search(r"Classroom recording</strong>:\s*replaced: <del>.*课堂实录\.webm · 2\.0 KB"
+    assert re.search(r"Classroom recording</strong>\s*replaced <del>.*课堂实录\.webm · 2\.0 KB"
                      r"</del> → <ins>.*第2版实录\.webm · 6\.0 KB</ins>", files)
     reflection = section(page, "diff-reflection", "</ol>")
     assert ('<li class="diff-changed"><span class="diff-sign" aria-hidden="true">±</span>'
