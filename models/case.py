@@ -29,6 +29,8 @@ REVIEWABLE = tuple(s for s, moves in TRANSITIONS.items() if set(moves) & set(REV
 SUBMIT_ACTIONS = ("submit", "resubmit")
 SUBMITTABLE = tuple(s for s, moves in TRANSITIONS.items() if set(moves) & set(SUBMIT_ACTIONS))
 FINISHED = ("approved", "recommended")  # done work: seen by the whole studio
+# A revision is under way: returned to the author, handed in again, or under review again.
+REVISING = ("changes_requested", "resubmitted", "in_review")
 
 # Required work (成果要求, DOMAIN.md) per role; the kinds a member may hand in are exactly
 # their required work, so the two tables are one.
@@ -117,6 +119,18 @@ class LessonCase(db.Model):
         if getattr(user, "id", None) == self.author_id:
             return list(self.versions)
         return [v for v in self.versions if v.submitted_at is not None]
+
+    def answered_version(self, versions):
+        """The handed-in version whose review the newest of ``versions`` (those a viewer sees,
+        from ``versions_for``) answers, while a revision is under way: the returned one while
+        the case is returned, the one before the newest once it is handed in again. None for a
+        draft, a first hand-in and finished work."""
+        if self.state not in REVISING:
+            return None
+        handed_in = [v for v in versions if v.submitted_at is not None]
+        if self.state == "changes_requested":
+            return handed_in[-1] if handed_in else None
+        return handed_in[-2] if len(handed_in) > 1 else None
 
     # --- authorization (DOMAIN.md "Visibility") ------------------------------------------
     def _role(self, user):

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from blueprints.cases import bp, operations
+from blueprints.cases import bp, operations, revision
 from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommentForm
 from models.case import (DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase,
                          StoredFile, VideoComment)
@@ -144,20 +144,35 @@ def _show_page(studio, case, review_form=None, status=200):
         versions[-1] if versions else None)
     if version is None:
         abort(404)
-    comments = db.session.execute(
-        select(VideoComment).where(VideoComment.version_id == version.id,
-                                   VideoComment.parent_id.is_(None))
-        .order_by(VideoComment.second, VideoComment.id)).scalars().all()
+    comments = db.session.execute(revision.top_comments(version)).scalars().all()
     transitions = db.session.execute(
         select(CaseTransition).where(CaseTransition.case_id == case.id)
         .order_by(CaseTransition.id)).scalars().all()
     return render_template("cases/show.html", studio=studio, case=case, version=version,
                            comments=comments, transitions=transitions, versions=versions,
                            commented=case.latest_submitted or case.latest,
+                           feedback=revision.feedback(case, versions, version, comments),
+                           changes=_changes(case, versions, version),
                            review_form=review_form or ReviewForm(),
                            comment_form=VideoCommentForm(),
                            reason_form=ReasonForm(), discussion=Thread.about(case),
                            subject_kind=subject_kind, **all_labels()), status
+
+
+def _changes(case, versions, version):
+    """What changed between the version on the page and the one before it that the viewer
+    sees, or ``?compare=N`` (a version the viewer sees, else 404)."""
+    if "compare" in request.args:
+        number = parse_id(request.args.get("compare"))
+        base = next((v for v in versions if v.number == number), None)
+        if base is None:
+            abort(404)
+    else:
+        index = versions.index(version)
+        base = versions[index - 1] if index else None
+    if base is None or base.id == version.id:
+        return None
+    return revision.changes(base, version, case.parts)
 
 
 @bp.route("/<int:studio_id>/cases/<int:case_id>/edit", methods=["GET", "POST"])
