@@ -241,5 +241,10 @@ class Roster:
         self.role_of = {m.user_id: m.role for m in memberships}
 
     @property
+    def everyone(self):
+        """The master, the backbone teachers, then the new teachers."""
+        return ([self.master] if self.master else []) + self.backbones + self.new_teachers
+
+    @property
     def size(self):
         return len(self.role_of)

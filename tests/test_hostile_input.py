@@ -48,8 +48,13 @@ def _collection_app():
     return create_app(config)
 
 
+# Modules whose functions read request parameters for many views (the list filters).
+SHARED_MODULES = {"studio.listing"}
+
+
 def _reachable(function, depth=3):
-    """The view function and the functions of its own module it calls (a few levels)."""
+    """The view function and the functions of its own module (or of a shared parameter
+    module, SHARED_MODULES) it calls, a few levels deep."""
     function = inspect.unwrap(function)
     seen, todo = [], [(function, 0)]
     while todo:
@@ -61,7 +66,8 @@ def _reachable(function, depth=3):
             continue
         for name in fn.__code__.co_names:
             target = fn.__globals__.get(name)
-            if isinstance(target, types.FunctionType) and target.__module__ == fn.__module__:
+            if isinstance(target, types.FunctionType) and (
+                    target.__module__ == fn.__module__ or target.__module__ in SHARED_MODULES):
                 todo.append((target, level + 1))
     return seen
 
@@ -168,6 +174,9 @@ def test_the_generator_finds_forms_parameters_and_ids():
     assert "assignment" in by["cases.new", "GET"].params
     assert {"q"} <= set(by["threads.index", "GET"].params)
     assert {"page", "state"} <= set(by["cases.index", "GET"].params)
+    for lists in ("hours.index", "cases.progress", "studios.roster"):
+        assert {"group", "role", "q", "page"} <= set(by[lists, "GET"].params), lists
+    assert {"kind", "read", "q", "page"} <= set(by["notifications.index", "GET"].params)
     assert {"username", "password"} <= set(by["auth.login", "POST"].fields)
     assert by["studios.home", "GET"].converters == {"studio_id": "BoundedIntConverter"}
 

@@ -14,6 +14,8 @@ from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import optional_id, parse_id, parse_page
 from studio.labels import all_labels
+from studio.listing import (group_choices, member_filter, paginate, role_choices,
+                            same_names)
 from studio.security import load_object, load_studio, require
 
 
@@ -303,7 +305,7 @@ def progress(studio_id):
         if key not in best or STATE_RANK[state] > STATE_RANK[best[key]]:
             best[key] = state
     totals = totals_by_member(studio)
-    everyone = ([roster.master] if roster.master else []) + roster.backbones + roster.new_teachers
+    everyone = roster.everyone
     rows = []
     for user in everyone:
         member_role = roster.role_of[user.id]
@@ -319,5 +321,10 @@ def progress(studio_id):
         mine = {current_user.id} | {u.id for mentor, mentees in roster.groups
                                      if mentor.id == current_user.id for u in mentees}
         rows = [r for r in rows if r["user"].id in mine]
-    return render_template("cases/progress.html", studio=studio, rows=rows, share=share,
+    visible = [r["user"] for r in rows]
+    flt = member_filter()
+    page = paginate(flt.apply(rows, roster, key=lambda r: r["user"]), flt.page, flt.params())
+    return render_template("cases/progress.html", studio=studio, page=page, share=share, flt=flt,
+                           groups=group_choices(roster, visible),
+                           roles=role_choices(roster, visible), twins=same_names(everyone),
                            total_members=len(everyone), **all_labels())

@@ -14,6 +14,8 @@ from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import parse_id
 from studio.labels import all_labels
+from studio.listing import (group_choices, member_filter, paginate, role_choices,
+                            same_names)
 from studio.security import load_studio, require
 
 
@@ -32,6 +34,7 @@ def _register(studio, form=None):
     if role in ("master", "backbone") or current_user.is_admin:
         roster = Roster(studio)
         members = studio.register_members(current_user, roster)
+    listing = _listing(roster, members) if members else None
     if studio.can_adjust_hours(current_user):
         form = form or AdjustHoursForm()
         form.member_id.choices = [(str(u.id), f"{u.name} ({u.username})") for u in members]
@@ -39,7 +42,16 @@ def _register(studio, form=None):
         form = None
     return dict(studio=studio, role=role, entries=_ledger(studio, current_user) if role else [],
                 total=totals.get(current_user.id, 0.0), target=studio.hours_target(role),
-                totals=totals, members=members, roster=roster, form=form, **all_labels())
+                totals=totals, members=members, roster=roster, form=form, listing=listing,
+                **all_labels())
+
+
+def _listing(roster, members):
+    """The members' totals the viewer sees, filtered and paged (studio/listing.py)."""
+    flt = member_filter()
+    return dict(flt=flt, page=paginate(flt.apply(members, roster), flt.page, flt.params()),
+                groups=group_choices(roster, members), roles=role_choices(roster, members),
+                twins=same_names(roster.everyone))
 
 
 @bp.route("/<int:studio_id>/hours")

@@ -4,21 +4,34 @@ from sqlalchemy import select
 
 from blueprints.notifications import bp, operations
 from blueprints.notifications.forms import MarkReadForm
-from models.notification import Notification
+from models.notification import KINDS, Notification
 from studio.extensions import db
 from studio.inputs import optional_id
 from studio.labels import all_labels
+from studio.listing import notification_filter, paginate_query
 from studio.security import load_object, safe_next_url
 
 
 @bp.route("/notifications")
 @login_required
 def index():
-    items = db.session.execute(
-        select(Notification).where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(100)).scalars().all()
-    return render_template("notifications/index.html", items=items, form=MarkReadForm(),
-                           **all_labels())
+    """My notifications, newest first, by kind and read state, searched by subject or
+    sender, 50 a page (studio/listing.py)."""
+    flt = notification_filter()
+    stmt = select(Notification).where(Notification.user_id == current_user.id)
+    if flt.kind:
+        stmt = stmt.where(Notification.kind == flt.kind)
+    if flt.read:
+        stmt = stmt.where(Notification.read_at.is_(None) if flt.read == "unread"
+                          else Notification.read_at.is_not(None))
+    if flt.q:
+        stmt = stmt.where(Notification.subject.icontains(flt.q, autoescape=True)
+                          | Notification.actor_name.icontains(flt.q, autoescape=True))
+    page = paginate_query(db.session, stmt.order_by(Notification.created_at.desc(),
+                                                    Notification.id.desc()),
+                          flt.page, flt.params())
+    return render_template("notifications/index.html", page=page, flt=flt, kinds=KINDS,
+                           form=MarkReadForm(), **all_labels())
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -11,6 +11,8 @@ from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import ROLE_LABELS
+from studio.listing import (by_section, group_choices, in_group_order, member_filter, paginate,
+                            role_choices, same_names)
 from studio.inputs import parse_id
 from studio.security import load_studio
 
@@ -38,8 +40,19 @@ def home(studio_id):
 @bp.route("/<int:studio_id>/roster")
 @login_required
 def roster(studio_id):
+    """Everyone in the studio by mentor group (the master, each mentor then their mentees,
+    new teachers in no group), filtered and paged (studio/listing.py)."""
     studio = load_studio(studio_id)
-    return render_template("studios/roster.html", studio=studio, roster=Roster(studio),
+    roster = Roster(studio)
+    flt = member_filter()
+    page = paginate(flt.apply(in_group_order(roster), roster, key=lambda row: row[1]),
+                    flt.page, flt.params())
+    everyone = roster.everyone
+    return render_template("studios/roster.html", studio=studio, roster=roster, flt=flt,
+                           page=page, sections=by_section(page.items),
+                           group_sizes={m.id: len(ms) for m, ms in roster.groups},
+                           groups=group_choices(roster, everyone),
+                           roles=role_choices(roster, everyone), twins=same_names(everyone),
                            show_contacts=studio.can_manage_members(current_user),
                            role_labels=ROLE_LABELS)
 
