@@ -103,6 +103,8 @@ MATRIX = {
     ("/studios/<int:studio_id>/threads/about/<subject_type>/<int:subject_id>", "GET"):
         (None, E(LOGIN, 302, 302, 302, 302, 403)),
     ("/studios/<int:studio_id>/threads/<int:thread_id>", "GET"): (None, ALL_MEMBERS),
+    # the @ suggestions: for those who may post (the office reads threads, does not post)
+    ("/studios/<int:studio_id>/threads/mentions", "GET"): (None, MEMBERS_ONLY),
     ("/studios/<int:studio_id>/threads/<int:thread_id>/reply", "POST"):
         ({}, E(LOGIN, 403, 400, 400, 400, 403)),
     ("/studios/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit", "GET"):
