@@ -69,8 +69,10 @@ MATRIX = {
     ("/studios/<int:studio_id>/tasks/<int:task_id>", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/tasks/<int:task_id>/submit", "POST"):
         ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    # deciding the new teacher's hand-in: the master, the admin and the new teacher's mentor
+    # (the backbone) may, but it is not handed in yet (409 with the reason); the assignee may not
     ("/studios/<int:studio_id>/tasks/<int:task_id>/assignments/<int:assignment_id>/decide", "POST"):
-        ({}, E(LOGIN, 400, 400, 403, 403, 403)),
+        ({}, E(LOGIN, 409, 409, 409, 403, 403)),
     ("/studios/<int:studio_id>/hours", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/<int:user_id>", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/adjust", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
