@@ -157,6 +157,18 @@ class Studio(db.Model):
                 .where(MentorGroup.studio_id == self.id, MentorGroup.mentor_id == mentor.id,
                        MentorGroupMember.ended_at.is_(None)))
 
+    def is_current_mentor(self, mentor, mentee_id):
+        """``mentor`` mentors ``mentee_id`` now (the mentee has not left the group). Within a
+        request the mentee ids are read once, so a page deciding many hand-ins asks once."""
+        from flask import has_request_context, request
+        key = (self.id, mentor.id)
+        cache = {}
+        if has_request_context():
+            cache = request.environ.setdefault("studio.current_mentees", {})
+        if key not in cache:
+            cache[key] = set(db.session.execute(self.current_mentee_ids(mentor)).scalars())
+        return mentee_id in cache[key]
+
     def mentees_of(self, user):
         group = self.group_of_mentor(user)
         return group.current_mentees() if group else []

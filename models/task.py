@@ -111,15 +111,28 @@ class Assignment(db.Model):
     def can_submit(self, user):
         return user.id == self.user_id and self.state in ("assigned", "returned")
 
+    def is_mentored_by(self, user):
+        """``user`` is the assignee's current mentor (the mentee has not left the group)."""
+        studio = self.task.studio
+        if not studio.can_take_part(user):
+            return False
+        return studio.is_current_mentor(user, self.user_id)
+
+    def _decider(self, user):
+        """Whoever decides this hand-in when it is time: the setter, the master or the admin
+        (``Task.can_manage``), or the assignee's current mentor."""
+        return self.task.can_manage(user) or self.is_mentored_by(user)
+
     def can_decide_by_hand(self, user):
         """The decide buttons on a hand-in: a lesson-case task is decided by its case's
         review instead."""
         return self.task.deliverable != "lesson_case" and self.can_decide(user)
 
     def can_decide(self, user):
-        """Who completes or returns it now. A handed-in task: its setter, the master or the
-        admin. A lesson-case task is decided by its case's review: only the reviewer who may
-        decide on an approved case for this assignment completes it."""
+        """Who completes or returns it now. A handed-in task: its setter, the master, the
+        admin or the assignee's current mentor. A lesson-case task is decided by its case's
+        review: only the reviewer who may decide on an approved case for this assignment
+        completes it."""
         if self.state == "completed":
             return False
         if self.task.deliverable == "lesson_case":
@@ -128,4 +141,15 @@ class Assignment(db.Model):
                 LessonCase.assignment_id == self.id,
                 LessonCase.state.in_(("approved", "recommended")))).scalars()
             return any(case.is_reviewer(user) for case in cases)
-        return self.task.can_manage(user) and self.state == "submitted"
+        return self.state == "submitted" and self._decider(user)
+
+    def refusal(self, check, user):
+        """Why a decider may not decide now (a 409 for ``load_object``); None for anyone else."""
+        if check not in ("can_decide", "can_decide_by_hand") or not self._decider(user):
+            return None
+        from flask_babel import lazy_gettext as _l
+        if self.state == "completed":
+            return _l("This task is already completed; its hours were credited once.")
+        if self.task.deliverable == "lesson_case":
+            return _l("This task is completed when its lesson case is approved.")
+        return _l("Only a handed-in task can be completed or returned.")

@@ -9,7 +9,9 @@ from functools import partial
 
 import bleach
 import markdown
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = [
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
@@ -24,8 +26,18 @@ EXTENSIONS = ["markdown.extensions.tables", "markdown.extensions.fenced_code",
 EXTENSION_CONFIGS = {"markdown.extensions.tables": {"use_align_attribute": True}}
 
 
-def render_markdown(text):
-    """Markdown source -> sanitized HTML (links http, https, mailto only)."""
+# ``@username`` (usernames are 3-64 of these characters), not inside a word or an address.
+MENTION = re.compile(r"(?<![A-Za-z0-9_.\-])@([A-Za-z0-9_.\-]{3,64})")
+
+
+def render_markdown(text, mentions=None):
+    """Markdown source -> sanitized HTML (links http, https, mailto only).
+
+    ``mentions`` ({username: user id}) marks each ``@username`` of those users, outside
+    links and code, as ``<span class="mention" data-user="<id>">@username</span>``; the
+    sanitizer has already dropped every attribute of the author's own spans by then, so only
+    this code writes such a span. ``show_mentions`` turns it into the name when the page is
+    shown."""
     if not text:
         return ""
     html = markdown.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
@@ -35,8 +47,70 @@ def render_markdown(text):
     cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                              protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True,
                              filters=[partial(LinkifyFilter, callbacks=[_external_link],
-                                              skip_tags=["pre", "code"], parse_email=False)])
+                                              skip_tags=["pre", "code"], parse_email=False),
+                                      partial(MentionFilter, mentions=mentions or {})])
     return cleaner.clean(html)
+
+
+class MentionFilter(Filter):
+    """Runs after the sanitizer and the linkifier: wraps known ``@username`` text in a
+    mention span, except inside ``a``, ``pre`` and ``code``."""
+
+    SKIP = {"a", "pre", "code"}
+
+    def __init__(self, source, mentions):
+        super().__init__(source)
+        self.mentions = mentions
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind, name = token["type"], token.get("name")
+            if kind == "StartTag" and name in self.SKIP:
+                depth += 1
+            elif kind == "EndTag" and name in self.SKIP:
+                depth = max(depth - 1, 0)
+            if kind == "Characters" and not depth and self.mentions and "@" in token["data"]:
+                yield from self._split(token["data"])
+            else:
+                yield token
+
+    def _split(self, text):
+        pos = 0
+        for match in MENTION.finditer(text):
+            username = match.group(1).rstrip(".")
+            user_id = self.mentions.get(username)
+            if user_id is None:
+                continue
+            end = match.start() + 1 + len(username)
+            if match.start() > pos:
+                yield {"type": "Characters", "data": text[pos:match.start()]}
+            yield {"type": "StartTag", "name": "span", "namespace": None,
+                   "data": {(None, "class"): "mention", (None, "data-user"): str(user_id)}}
+            yield {"type": "Characters", "data": "@" + username}
+            yield {"type": "EndTag", "name": "span", "namespace": None}
+            pos = end
+        if pos < len(text):
+            yield {"type": "Characters", "data": text[pos:]}
+
+
+_MENTION_SPAN = re.compile(r'<span class="mention" data-user="(\d{1,10})">([^<]*)</span>')
+
+
+def mentioned_ids(html):
+    """The user ids of the mention spans in stored HTML."""
+    return {int(m.group(1)) for m in _MENTION_SPAN.finditer(html or "")}
+
+
+def show_mentions(html, labels):
+    """Stored HTML -> safe HTML whose mention spans show ``labels[user id]`` (a display
+    name, escaped here: names come from imports) instead of ``@username``, with no id or
+    username left in the page. An unknown id keeps the text it was saved with."""
+    def label(match):
+        name = labels.get(int(match.group(1)))
+        text = escape("@" + name) if name is not None else match.group(2)
+        return f'<span class="mention">{text}</span>'
+    return Markup(_MENTION_SPAN.sub(label, html or ""))
 
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")

@@ -69,8 +69,10 @@ MATRIX = {
     ("/studios/<int:studio_id>/tasks/<int:task_id>", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/tasks/<int:task_id>/submit", "POST"):
         ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    # deciding the new teacher's hand-in: the master, the admin and the new teacher's mentor
+    # (the backbone) may, but it is not handed in yet (409 with the reason); the assignee may not
     ("/studios/<int:studio_id>/tasks/<int:task_id>/assignments/<int:assignment_id>/decide", "POST"):
-        ({}, E(LOGIN, 400, 400, 403, 403, 403)),
+        ({}, E(LOGIN, 409, 409, 409, 403, 403)),
     ("/studios/<int:studio_id>/hours", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/<int:user_id>", "GET"): (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/hours/adjust", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
@@ -108,6 +110,8 @@ MATRIX = {
     ("/studios/<int:studio_id>/threads/about/<subject_type>/<int:subject_id>", "GET"):
         (None, E(LOGIN, 302, 302, 302, 302, 403)),
     ("/studios/<int:studio_id>/threads/<int:thread_id>", "GET"): (None, ALL_MEMBERS),
+    # the @ suggestions: for those who may post (the office reads threads, does not post)
+    ("/studios/<int:studio_id>/threads/mentions", "GET"): (None, MEMBERS_ONLY),
     ("/studios/<int:studio_id>/threads/<int:thread_id>/reply", "POST"):
         ({}, E(LOGIN, 403, 400, 400, 400, 403)),
     ("/studios/<int:studio_id>/threads/<int:thread_id>/posts/<int:post_id>/edit", "GET"):

@@ -318,20 +318,114 @@ def test_nobody_hands_in_someone_elses_assignment(client, team):
     assert db.session.get(Assignment, task.assignments[0].id).state == "assigned"
 
 
-def test_a_mentor_cannot_decide_on_a_masters_task(client, team):
+def decide_url(team, task, assignment):
+    return f"/studios/{team.studio.id}/tasks/{task.id}/assignments/{assignment.id}/decide"
+
+
+def audited(action):
+    from models.audit import AuditLog
+    return [(a.actor_id, a.target_id) for a in db.session.execute(
+        select(AuditLog).where(AuditLog.action == action)).scalars()]
+
+
+def test_a_mentor_completes_and_returns_their_mentees_hand_ins_of_a_masters_task(client, team):
+    task = make_task(team.studio, team.master, [team.new_teacher, team.mentee2, team.peer],
+                     deliverable="reflection", hours=2, title="读书心得")
+    mine, second, peers = sorted(task.assignments, key=lambda a: [
+        team.new_teacher.id, team.mentee2.id, team.peer.id].index(a.user_id))
+    for a in task.assignments:
+        a.state, a.note_html = "submitted", "<p>心得</p>"
+    db.session.commit()
+    login(client, team.backbone)
+    # The task page shows the decide buttons for the mentor's own mentees only.
+    page = text(client.get(f"/studios/{team.studio.id}/tasks/{task.id}"))
+    assert decide_url(team, task, mine) in page and decide_url(team, task, second) in page
+    assert decide_url(team, task, peers) not in page and "周新师" not in page
+
+    response = client.post(decide_url(team, task, mine), data={"decision": "complete",
+                                                               "feedback": "写得扎实"})
+    assert response.status_code == 302
+    response = client.post(decide_url(team, task, second), data={"decision": "return",
+                                                                 "feedback": "请补充课堂实例"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (mine.state, mine.feedback) == ("completed", "写得扎实")
+    assert (second.state, second.feedback) == ("returned", "请补充课堂实例")
+    entries = db.session.execute(select(HourEntry)).scalars().all()
+    assert [(e.user_id, e.amount) for e in entries] == [(team.new_teacher.id, 2.0)]
+    # The mentees are notified as by the master, and the decisions are audited.
+    assert notified("assignment_completed") == {team.new_teacher.id}
+    assert notified("assignment_returned") == {team.mentee2.id}
+    assert audited("assignment_completed") == [(team.backbone.id, mine.id)]
+    assert audited("assignment_returned") == [(team.backbone.id, second.id)]
+    # Another group's hand-in is not theirs to decide; nor is one already decided.
+    response = client.post(decide_url(team, task, peers), data={"decision": "complete"})
+    assert response.status_code == 403
+    response = client.post(decide_url(team, task, mine), data={"decision": "complete"})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert peers.state == "submitted" and count(HourEntry) == 1
+
+
+def test_another_backbone_teacher_cannot_decide_a_mentees_hand_in(client, team):
     task = make_task(team.studio, team.master, [team.new_teacher], deliverable="reflection")
     assignment = task.assignments[0]
     assignment.state = "submitted"
     db.session.commit()
-    login(client, team.backbone)
-    response = client.post(f"/studios/{team.studio.id}/tasks/{task.id}/assignments/"
-                           f"{assignment.id}/decide", data={"decision": "complete"})
+    login(client, team.backbone2)
+    response = client.post(decide_url(team, task, assignment), data={"decision": "complete"})
     assert response.status_code == 403
     db.session.refresh(assignment)
     assert assignment.state == "submitted" and count(HourEntry) == 0
 
 
-@pytest.mark.parametrize("who", ["backbone", "new_teacher", "outsider", "backbone2"])
+def test_a_mentor_no_longer_decides_once_the_mentee_has_left_the_group(client, team):
+    from blueprints.studios.operations import assign_mentor
+    task = make_task(team.studio, team.master, [team.mentee2, team.new_teacher],
+                     deliverable="reflection")
+    assignment, stays = sorted(task.assignments, key=lambda a: a.user_id != team.mentee2.id)
+    assignment.state = stays.state = "submitted"
+    db.session.commit()
+    assign_mentor(team.studio, team.mentee2, team.backbone2, team.master)
+    db.session.commit()
+    # The former mentor still follows the task (张新师 is in their group), not 吴新师's part.
+    login(client, team.backbone)
+    page = text(client.get(f"/studios/{team.studio.id}/tasks/{task.id}"))
+    assert decide_url(team, task, stays) in page
+    assert decide_url(team, task, assignment) not in page
+    response = client.post(decide_url(team, task, assignment), data={"decision": "complete"})
+    assert response.status_code == 403
+    # The new mentor decides now.
+    login(client, team.backbone2)
+    response = client.post(decide_url(team, task, assignment), data={"decision": "complete"})
+    assert response.status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.state == "completed"
+
+
+def test_the_mentors_task_list_shows_each_mentees_state_on_the_masters_tasks(client, team):
+    task = make_task(team.studio, team.master, [team.new_teacher, team.mentee2, team.peer],
+                     deliverable="reflection", title="读书心得")
+    states = {team.new_teacher.id: "submitted", team.mentee2.id: "completed",
+              team.peer.id: "completed"}
+    for a in task.assignments:
+        a.state = states[a.user_id]
+    db.session.commit()
+    login(client, team.backbone)
+    page = text(client.get(f"/studios/{team.studio.id}/tasks"))
+    listed = section(page, "set-tasks", "</table>")
+    assert "读书心得" in listed
+    assert re.search(r"吴新师 <span class=\"badge state-completed\">Completed</span>", listed)
+    assert re.search(r"张新师 <span class=\"badge state-submitted\">Handed in</span>", listed)
+    # Another group's mentee is not shown, nor counted: 1 of the mentor's 2 completed.
+    assert "周新师" not in listed and "1 / 2" in listed
+    # The master sees the whole task.
+    login(client, team.master)
+    listed = section(text(client.get(f"/studios/{team.studio.id}/tasks")), "set-tasks", "</table>")
+    assert "2 / 3" in listed and 'data-testid="mentee-states"' not in listed
+
+
+@pytest.mark.parametrize("who", ["new_teacher", "outsider", "backbone2"])
 def test_complete_assignment_itself_refuses_who_may_not_decide(app, team, who):
     """The operation checks Assignment.can_decide like return_assignment, not only the route."""
     from blueprints.tasks.operations import complete_assignment

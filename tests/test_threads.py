@@ -226,6 +226,142 @@ def test_a_mention_added_by_an_edit_notifies_once(client, cast):
     assert mentions_of(cast.backbone) == 1
 
 
+def two_zhang_wei(cast, _password_hash):
+    """Two new teachers called 张伟 at different schools, and a third in another studio."""
+    from tests.conftest import join, make_user
+    first = make_user("zhangwei_yi", "张伟", _password_hash, school="郑州市第一中学")
+    second = make_user("zhangwei_qi", "张伟", _password_hash, school="郑州市第七中学")
+    elsewhere = make_user("zhangwei_b", "张伟", _password_hash, school="开封市第一中学")
+    join(cast.studio, first, "new_teacher")
+    join(cast.studio, second, "new_teacher")
+    join(cast.other_studio, elsewhere, "new_teacher")
+    db.session.commit()
+    return first, second
+
+
+def suggestions(client, cast, q):
+    response = client.get(f"{threads_url(cast)}/mentions", query_string={"q": q})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()["members"]
+
+
+def test_typing_at_and_a_chinese_name_offers_members_with_school_and_role(client, cast,
+                                                                          _password_hash):
+    first, second = two_zhang_wei(cast, _password_hash)
+    login(client, cast.new_teacher, locale="zh_CN")
+    found = suggestions(client, cast, "李")
+    assert found == [{"username": "backbone", "name": "李骨干", "school": "郑州市第八中学",
+                      "role": "骨干教师"}]
+    # Two 张伟 are told apart by school; the 张伟 of another studio is not offered.
+    zhang = suggestions(client, cast, "张")
+    assert sorted((m["name"], m["school"], m["username"]) for m in zhang) == [
+        ("张伟", "郑州市第一中学", "zhangwei_yi"), ("张伟", "郑州市第七中学", "zhangwei_qi")]
+    # The searcher is not offered (张新师 is the new teacher); a username prefix works too.
+    assert [m["username"] for m in suggestions(client, cast, "Zhangwei_Q")] == ["zhangwei_qi"]
+    assert [m["name"] for m in suggestions(client, cast, "")] == ["张伟", "张伟", "李骨干", "王名师"] \
+        or len(suggestions(client, cast, "")) == 4
+    # A wildcard is a character, not a pattern.
+    assert suggestions(client, cast, "%") == [] and suggestions(client, cast, "_") == []
+
+
+def test_members_who_left_are_not_offered_and_the_office_gets_no_list(client, cast,
+                                                                        _password_hash):
+    from blueprints.studios.operations import remove_member
+    first, second = two_zhang_wei(cast, _password_hash)
+    remove_member(cast.studio, second, cast.master, "调动")
+    db.session.commit()
+    login(client, cast.master)
+    assert [m["username"] for m in suggestions(client, cast, "张伟")] == ["zhangwei_yi"]
+    login(client, cast.admin)
+    assert client.get(f"{threads_url(cast)}/mentions?q=张").status_code == 403
+    login(client, cast.outsider)
+    assert client.get(f"{threads_url(cast)}/mentions?q=张").status_code == 403
+
+
+def post_html(page, post_id):
+    start = page.index(f'id="p{post_id}"')
+    return page[start:page.index("</li>", start)]
+
+
+def test_a_mention_shows_the_name_and_the_school_only_when_names_are_shared(client, cast,
+                                                                           _password_hash):
+    from blueprints.studios.operations import remove_member
+    first, second = two_zhang_wei(cast, _password_hash)
+    login(client, cast.master, locale="zh_CN")
+    thread_id = start(client, cast, "听课安排", "请 @zhangwei_qi 和 @backbone 下周三听课。")
+    post_id = first_post_id(thread_id)
+    html = post_html(show(client, cast, thread_id), post_id)
+    assert '<span class="mention">@张伟（郑州市第七中学）</span>' in html
+    assert '<span class="mention">@李骨干</span>' in html
+    # No username, user id or profile link is in the page for a mention.
+    assert "zhangwei_qi" not in html and "data-user" not in html and "@backbone" not in html
+    assert mentions_of(second) == 1 and mentions_of(first) == 0
+    # Once the other 张伟 has left, the name alone is enough (resolved when shown).
+    remove_member(cast.studio, first, cast.master, "调动")
+    db.session.commit()
+    assert '<span class="mention">@张伟</span>' in post_html(show(client, cast, thread_id), post_id)
+
+
+def test_mentions_in_code_links_or_of_non_members_stay_plain_text(client, cast):
+    login(client, cast.master, locale="zh_CN")
+    thread_id = start(client, cast, "格式", "`@backbone` 与 https://example.com/@backbone "
+                                           "以及 @outsider 和 @nobody_here")
+    html = post_html(show(client, cast, thread_id), first_post_id(thread_id))
+    assert 'class="mention"' not in html
+    assert "<code>@backbone</code>" in html and "@outsider" in html
+
+
+def test_an_edit_changes_the_mentions_shown_and_notifies_only_the_new_one(client, cast):
+    login(client, cast.master, locale="zh_CN")
+    thread_id = start(client, cast, "听课安排", "请@new_teacher 听课")
+    post_id = first_post_id(thread_id)
+    client.post(f"{threads_url(cast)}/{thread_id}/posts/{post_id}/edit",
+                data={"body": "请@backbone 听课，@backbone 再确认"})
+    html = post_html(show(client, cast, thread_id), post_id)
+    assert html.count('<span class="mention">@李骨干</span>') == 2
+    assert "张新师" not in html
+    assert mentions_of(cast.backbone) == 1 and mentions_of(cast.new_teacher) == 1
+
+
+def test_a_hostile_display_name_in_a_mention_is_shown_as_text(client, cast):
+    cast.backbone.name = '<img src=x onerror="alert(1)">李'
+    db.session.commit()
+    login(client, cast.master, locale="zh_CN")
+    thread_id = start(client, cast, "听课", "请 @backbone 听课")
+    page = client.get(f"{threads_url(cast)}/{thread_id}").get_data(as_text=True)
+    assert "<img" not in post_html(page, first_post_id(thread_id))
+    assert '<span class="mention">@&lt;img src=x onerror=&#34;alert(1)&#34;&gt;李</span>' in page
+
+
+def test_a_quoted_post_shows_its_mentions_by_name_too(client, cast):
+    login(client, cast.master, locale="zh_CN")
+    thread_id = start(client, cast, "听课", "请 @backbone 听课")
+    post_id = reply_ok(client, cast, thread_id, "同意", quoted_post_id=first_post_id(thread_id))
+    html = post_html(show(client, cast, thread_id), post_id)
+    assert '<span class="mention">@李骨干</span>' in html
+
+
+def test_the_thread_page_resolves_mentions_in_a_fixed_number_of_queries(client, cast, queries,
+                                                                        _password_hash):
+    from tests.conftest import join, make_user
+    login(client, cast.master)
+    thread_id = start(client, cast, "听课", "请 @backbone 听课")
+
+    def measure():
+        show(client, cast, thread_id)       # the first view after a change marks it read
+        with queries() as counter:
+            show(client, cast, thread_id)
+        return counter.count
+    few = measure()
+    for i in range(12):
+        user = make_user(f"teacher{i:03d}", f"教师{i}", _password_hash)
+        join(cast.studio, user, "new_teacher")
+        db.session.commit()
+        reply_ok(client, cast, thread_id, f"@teacher{i:03d} 和 @backbone 请看")
+    assert measure() == few
+
+
 # --- unread markers -----------------------------------------------------------------------------
 def test_unread_markers_follow_what_a_member_has_read(client, cast):
     login(client, cast.master)

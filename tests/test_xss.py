@@ -13,7 +13,7 @@ try:
 except ImportError:  # bleach ships its own copy (bleach._vendor.html5lib)
     from bleach._vendor import html5lib
 
-from studio.markup import ALLOWED_TAGS, render_markdown
+from studio.markup import ALLOWED_TAGS, render_markdown, show_mentions
 from tests.xss_payloads import PAYLOADS
 
 FORBIDDEN_ELEMENTS = {"script", "style", "iframe", "frame", "frameset", "object", "embed",
@@ -197,3 +197,31 @@ def test_mailto_and_relative_links_survive_without_new_tab():
 def test_bare_urls_of_other_schemes_stay_plain_text(source):
     out = render_markdown(source)
     assert "<a" not in out and source.split(":")[0] in out
+
+
+# --- mentions: a display name is user data (imports) --------------------------------------------
+def mention_spans(output):
+    return [e for e in parse(output).iter()
+            if isinstance(e.tag, str) and local(e.tag) == "span" and e.get("class") == "mention"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[::5], ids=lambda p: str(PAYLOADS.index(p)))
+def test_a_hostile_display_name_in_a_mention_is_only_text(payload):
+    stored = render_markdown("请 @zhangwei 听课", {"zhangwei": 7})
+    output = show_mentions(stored, {7: payload})
+    spans = mention_spans(output)
+    shown = "@" + payload.replace("\x00", "")      # a browser drops a NUL from text
+    assert len(spans) == 1 and "".join(spans[0].itertext()) == shown
+    assert list(spans[0]) == []                      # text only, no element inside
+    check(str(output).replace(' class="mention"', ""))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[::7], ids=lambda p: str(PAYLOADS.index(p)))
+def test_payloads_around_mentions_stay_inert(payload):
+    stored = render_markdown(f"{payload} @zhangwei {payload}@zhangwei", {"zhangwei": 7})
+    check(str(show_mentions(stored, {7: "张伟"})).replace(' class="mention"', ""))
+
+
+def test_an_authors_own_mention_span_is_not_taken_for_one():
+    stored = render_markdown('<span class="mention" data-user="7">@假的</span>', {"zhangwei": 7})
+    assert "data-user" not in stored and not mention_spans(show_mentions(stored, {7: "张伟"}))

@@ -121,8 +121,8 @@ def return_assignment(assignment, actor, feedback):
 
 def complete_assignment(assignment, actor, feedback=""):
     """Complete and credit the task's hours once. A second completion is refused, and so is
-    anyone who may not decide (``Assignment.can_decide``): the setter, the master or the
-    admin for a handed-in task; the reviewer who approved the case for a lesson-case task."""
+    anyone who may not decide (``Assignment.can_decide``): the setter, the master, the
+    admin or the assignee's current mentor for a handed-in task; the reviewer who approved the case for a lesson-case task."""
     if assignment.state == "completed":
         raise RuleError(_l("This task is already completed; its hours were credited once."))
     if not assignment.can_decide(actor):
@@ -130,13 +130,15 @@ def complete_assignment(assignment, actor, feedback=""):
             raise RuleError(_l("This task is completed when its lesson case is approved."))
         if assignment.state != "submitted":
             raise RuleError(_l("Only a handed-in task can be completed."))
-        raise RuleError(_l("Only the task's setter or the master completes this task."))
+        raise RuleError(_l("Only the task's setter, the master or the member's mentor "
+                           "completes this task."))
     assignment.state, assignment.completed_at = "completed", utcnow()
     if feedback:
         assignment.feedback = feedback
     credit_assignment(assignment, actor)
     task = assignment.task
     notify([assignment.user], "assignment_completed", task, actor=actor)
+    record("assignment_completed", actor=actor, studio=task.studio, target=assignment)
 
 
 def credit_assignment(assignment, actor):

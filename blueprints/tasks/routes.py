@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from blueprints.tasks import bp, operations
 from blueprints.tasks.forms import DecideAssignmentForm, SubmitAssignmentForm, TaskForm
+from models import User
 from models.studio import Roster
 from models.task import Assignment, Task
 from models.thread import Thread, subject_kind
@@ -31,23 +32,39 @@ def index(studio_id):
         Task.visible_to(studio, current_user)
         .where(Task.id.not_in([a.task_id for a in mine]))
         .order_by(Task.due_on.desc(), Task.id)).scalars().all()
-    progress = _progress(studio, [t.id for t in set_tasks])
+    # A task the user follows as a mentor (not one they manage) shows their mentees only.
+    followed = [t.id for t in set_tasks if not t.can_manage(current_user)]
+    mentees = studio.current_mentee_ids(current_user)
+    progress = {**_progress(studio, [t.id for t in set_tasks if t.id not in followed]),
+                **_progress(studio, followed, only=mentees)}
+    mentee_assignments = {}
+    if followed:
+        for a in db.session.execute(
+                select(Assignment).join(Assignment.user)
+                .where(Assignment.task_id.in_(followed), Assignment.user_id.in_(mentees))
+                .order_by(User.name, User.id)).scalars():
+            mentee_assignments.setdefault(a.task_id, []).append(a)
     return render_template("tasks/index.html", studio=studio, mine=mine, set_tasks=set_tasks,
-                           progress=progress, today=studio_today(studio), **all_labels())
+                           progress=progress, mentee_assignments=mentee_assignments,
+                           today=studio_today(studio), **all_labels())
 
 
-def _progress(studio, task_ids):
-    """{task_id: {'total': n, 'completed': n, 'submitted': n, 'late': n}} in one query."""
+def _progress(studio, task_ids, only=None):
+    """{task_id: {'total': n, 'completed': n, 'submitted': n, 'late': n}} in one query
+    (``only``: a select of the user ids to count, e.g. a mentor's mentees)."""
+    if not task_ids:
+        return {}
     today = studio_today(studio)
     late = ((Assignment.state.in_(("assigned", "returned"))) & (Task.due_on < today))
-    rows = db.session.execute(
-        select(Assignment.task_id, func.count(),
-               func.sum(db.case((Assignment.state == "completed", 1), else_=0)),
-               func.sum(db.case((Assignment.state == "submitted", 1), else_=0)),
-               func.sum(db.case((late, 1), else_=0)))
-        .join(Task).where(Assignment.task_id.in_(task_ids)).group_by(Assignment.task_id))
+    stmt = (select(Assignment.task_id, func.count(),
+                   func.sum(db.case((Assignment.state == "completed", 1), else_=0)),
+                   func.sum(db.case((Assignment.state == "submitted", 1), else_=0)),
+                   func.sum(db.case((late, 1), else_=0)))
+            .join(Task).where(Assignment.task_id.in_(task_ids)).group_by(Assignment.task_id))
+    if only is not None:
+        stmt = stmt.where(Assignment.user_id.in_(only))
     return {tid: {"total": n, "completed": c or 0, "submitted": s or 0, "late": l or 0}
-            for tid, n, c, s, l in rows}
+            for tid, n, c, s, l in db.session.execute(stmt)}
 
 
 def _task_form(studio, roster):
@@ -154,15 +171,15 @@ def submit(studio_id, task_id):
           methods=["POST"])
 @login_required
 def decide(studio_id, task_id, assignment_id):
+    """The setter, the master, the admin or the assignee's current mentor completes or
+    returns a hand-in (``Assignment.can_decide_by_hand``: 409 with the reason when it is not
+    the moment, e.g. a lesson-case task, decided by its case's review)."""
     studio = load_studio(studio_id)
-    task = load_object(Task, task_id, "can_manage", studio_id=studio.id)
-    assignment = load_object(Assignment, assignment_id, None, task_id=task.id)
+    task = load_object(Task, task_id, studio_id=studio.id)
+    assignment = load_object(Assignment, assignment_id, "can_decide_by_hand", task_id=task.id)
     form = DecideAssignmentForm()
     if not form.validate_on_submit():
         abort(400, description=_("Please choose complete or return."))
-    if task.deliverable == "lesson_case":
-        # its hours come from the approved lesson case (cases.operations.review_case)
-        abort(409, description=_("This task is completed when its lesson case is approved."))
     if form.decision.data == "complete":
         operations.complete_assignment(assignment, current_user, form.feedback.data or "")
     else:

@@ -7,14 +7,14 @@ from wtforms.validators import DataRequired, Length, Optional
 class ThreadForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")),
                                                  Length(max=200)])
-    body = TextAreaField(_l("Your post (Markdown; @username mentions a member)"),
+    body = TextAreaField(_l("Your post (Markdown; type @ and a name to mention a member)"),
                          validators=[DataRequired(_l("The post is empty.")), Length(max=50000)])
     subject_type = HiddenField()
     subject_id = HiddenField()
 
 
 class PostForm(FlaskForm):
-    body = TextAreaField(_l("Reply (Markdown; @username mentions a member)"),
+    body = TextAreaField(_l("Reply (Markdown; type @ and a name to mention a member)"),
                          validators=[DataRequired(_l("The post is empty.")), Length(max=50000)])
     quoted_post_id = HiddenField()
 

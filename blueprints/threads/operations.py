@@ -1,8 +1,6 @@
 """Reflection-thread operations: start, reply, quote, edit, delete, mentions, read markers."""
-import re
-
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select
 
 from blueprints.notifications.operations import notify
 from models import Membership, User
@@ -11,10 +9,10 @@ from models.base import utcnow
 from models.thread import Post, Thread, ThreadRead
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.markup import render_markdown
+from studio.markup import MENTION, mentioned_ids, render_markdown
 
-MENTION = re.compile(r"(?<![A-Za-z0-9_.\-])@([A-Za-z0-9_.\-]{3,64})")
 MAX_BODY = 50000
+MAX_SUGGESTIONS = 8
 
 
 def _check_body(body):
@@ -26,14 +24,56 @@ def _check_body(body):
     return body
 
 
-def mentioned_members(studio, body, author):
+def _active_members(studio):
+    return (select(User).join(Membership, Membership.user_id == User.id)
+            .where(Membership.studio_id == studio.id, Membership.active.is_(True),
+                   User.active.is_(True)))
+
+
+def _mentioned(studio, body):
+    """The active members of the studio named by an ``@username`` in ``body``."""
     names = {m.rstrip(".") for m in MENTION.findall(body)}
     if not names:
         return []
-    return db.session.execute(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.studio_id == studio.id, Membership.active.is_(True),
-               User.username.in_(names), User.id != author.id)).scalars().all()
+    return db.session.execute(_active_members(studio).where(User.username.in_(names))
+                              ).scalars().all()
+
+
+def mentioned_members(studio, body, author):
+    """Whom a post mentions (its author aside): they are notified."""
+    return [u for u in _mentioned(studio, body) if u.id != author.id]
+
+
+def render_post(studio, body):
+    """A post's stored HTML, its mentions of members marked (``studio.markup``)."""
+    return render_markdown(body, {u.username: u.id for u in _mentioned(studio, body)})
+
+
+def mention_labels(studio, htmls):
+    """{user id: display name} for the mentions in ``htmls``, in two queries: the name, and
+    the school beside it when another active member of the studio has the same name."""
+    ids = set().union(*(mentioned_ids(h) for h in htmls)) if htmls else set()
+    if not ids:
+        return {}
+    users = db.session.execute(select(User).where(User.id.in_(ids))).scalars().all()
+    shared = set(db.session.execute(
+        _active_members(studio).with_only_columns(User.name)
+        .where(User.name.in_({u.name for u in users}))
+        .group_by(User.name).having(func.count() > 1)).scalars())
+    return {u.id: _("%(name)s (%(school)s)", name=u.name, school=u.school)
+            if u.name in shared and u.school else u.name for u in users}
+
+
+def suggest_members(studio, user, prefix):
+    """Active members (``user`` aside) whose name or username starts with ``prefix``, for
+    the ``@`` suggestions: at most ``MAX_SUGGESTIONS``, by name."""
+    prefix = (prefix or "").strip()[:64]
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (_active_members(studio).add_columns(Membership.role)
+            .where(User.id != user.id)
+            .where(User.name.ilike(like, escape="\\") | User.username.ilike(like, escape="\\"))
+            .order_by(User.name, User.school, User.id).limit(MAX_SUGGESTIONS))
+    return db.session.execute(stmt).all()
 
 
 def start_thread(studio, author, title, body, subject_type="studio", subject_id=None):
@@ -56,7 +96,7 @@ def add_post(thread, author, body, quoted=None):
     if quoted is not None and quoted.thread_id != thread.id:
         raise RuleError(_l("You can only quote a post of this thread."), field="quoted_post_id")
     post = Post(thread_id=thread.id, author_id=author.id, body=body,
-                body_html=render_markdown(body), quoted_post_id=getattr(quoted, "id", None))
+                body_html=render_post(thread.studio, body), quoted_post_id=getattr(quoted, "id", None))
     db.session.add(post)
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_at = utcnow()
@@ -72,7 +112,7 @@ def edit_post(post, user, body):
         raise RuleError(_l("Only the author edits a post."))
     body = _check_body(body)
     before = {u.id for u in mentioned_members(post.thread.studio, post.body, user)}
-    post.body, post.body_html = body, render_markdown(body)
+    post.body, post.body_html = body, render_post(post.thread.studio, body)
     post.edited_at, post.edited_by_id = utcnow(), user.id
     newly = [u for u in mentioned_members(post.thread.studio, body, user) if u.id not in before]
     notify(newly, "mentioned", post.thread, actor=user, anchor=f"p{post.id}")

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -9,6 +9,8 @@ from models.thread import Post, Thread, ThreadRead, subject_models
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.inputs import optional_id, parse_id
+from studio.labels import ROLE_LABELS
+from studio.markup import show_mentions
 from studio.security import load_object, load_studio
 
 
@@ -98,16 +100,31 @@ def about(studio_id, subject_type, subject_id):
 def show(studio_id, thread_id):
     studio = load_studio(studio_id)
     thread = load_object(Thread, thread_id, studio_id=studio.id)
+    last_read = operations.last_read(thread, current_user)
+    newest = db.session.execute(select(func.max(Post.id)).where(Post.thread_id == thread.id)).scalar()
+    if newest and studio.can_take_part(current_user):
+        operations.mark_read(thread, current_user, newest)
+        db.session.commit()   # before loading the posts: a commit expires what is loaded
     posts = db.session.execute(select(Post).where(Post.thread_id == thread.id)
                                .order_by(Post.id)).scalars().all()
-    last_read = operations.last_read(thread, current_user)
     first_unread = next((p.id for p in posts if p.id > last_read), None)
-    if posts and studio.can_take_part(current_user):
-        operations.mark_read(thread, current_user, posts[-1].id)
-        db.session.commit()
+    labels = operations.mention_labels(
+        studio, [p.body_html for p in posts] + [p.quoted.body_html for p in posts if p.quoted])
     return render_template("threads/show.html", studio=studio, thread=thread, posts=posts,
                            first_unread=first_unread if last_read else None,
+                           show_mentions=show_mentions, mention_labels=labels,
                            form=PostForm(), delete_form=DeletePostForm())
+
+
+@bp.route("/<int:studio_id>/threads/mentions")
+@login_required
+def mentions(studio_id):
+    """JSON for the ``@`` suggestions of the post forms: active members whose name or
+    username starts with ``q``, with school and role, for those who may post."""
+    studio = load_studio(studio_id, "can_take_part")
+    rows = operations.suggest_members(studio, current_user, request.args.get("q", ""))
+    return jsonify(members=[{"username": u.username, "name": u.name, "school": u.school,
+                             "role": str(ROLE_LABELS[role])} for u, role in rows])
 
 
 @bp.route("/<int:studio_id>/threads/<int:thread_id>/reply", methods=["POST"])
