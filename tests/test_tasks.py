@@ -525,3 +525,19 @@ def test_task_pages_use_the_same_number_of_queries_for_10_and_100_new_teachers(
                                               f"/studios/{studio.id}/hours"),
         }
     assert counts[10] == counts[100]
+
+
+def test_a_hand_in_tells_the_setter_and_the_members_current_mentor(client, team):
+    """The mentor may decide a mentee's hand-in of the master's task, so they are told of it;
+    another mentor is not, and a member in no group tells only the setter."""
+    task = make_task(team.studio, team.master, [team.new_teacher, team.loner],
+                     deliverable="reflection", hours=2, title="读书心得")
+    for user in (team.new_teacher, team.loner):
+        login(client, user)
+        response = client.post(f"/studios/{team.studio.id}/tasks/{task.id}/submit",
+                               data={"note": "我的读书心得"})
+        assert response.status_code == 302
+    rows = db.session.execute(select(Notification.user_id, Notification.actor_name).where(
+        Notification.kind == "assignment_submitted")).all()
+    assert sorted(rows) == sorted([(team.master.id, "张新师"), (team.backbone.id, "张新师"),
+                                   (team.master.id, "孙新师")])

@@ -530,3 +530,21 @@ def test_a_reply_of_exactly_the_maximum_length_is_accepted(client, cast):
     thread_id = start(client, cast, "讨论", "第一帖")
     reply_ok(client, cast, thread_id, "长" * 50000)
     assert count(Post) == 2
+
+
+def test_a_mention_in_a_thread_about_a_case_tells_only_who_may_see_the_case(client, cast):
+    """A draft is its author's alone: mentioning the mentor in its thread tells nobody (the
+    notification would name a case they cannot open); once handed in, the mentor is told."""
+    case = make_case(cast.studio, cast.new_teacher, state="draft", title="草稿里的行程问题")
+    db.session.commit()
+    login(client, cast.new_teacher)
+    thread_id = start(client, cast, "课例讨论：草稿", "@backbone @master 请帮我看看设计",
+                      subject_type="case", subject_id=str(case.id))
+    mentioned = select(Notification.user_id).where(Notification.kind == "mentioned")
+    assert db.session.execute(mentioned).scalars().all() == []
+    case.state, case.reviewer_id = "submitted", cast.backbone.id
+    db.session.commit()
+    response = client.post(f"{threads_url(cast)}/{thread_id}/reply",
+                           data={"body": "已提交，@backbone 请评课"})
+    assert response.status_code == 302
+    assert db.session.execute(mentioned).scalars().all() == [cast.backbone.id]

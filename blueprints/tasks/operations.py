@@ -103,9 +103,15 @@ def submit_assignment(assignment, user, note):
 
 
 def mark_submitted(assignment):
+    """Handed in: the setter is told, and so is the member's current mentor for a hand-in
+    they may decide (``Assignment.can_decide``); a lesson case goes to its reviewer instead."""
     assignment.state, assignment.submitted_at = "submitted", utcnow()
     task = assignment.task
-    notify([task.created_by], "assignment_submitted", task, actor=assignment.user)
+    deciders = [task.created_by]
+    mentor = task.studio.mentor_of(assignment.user) if task.deliverable != "lesson_case" else None
+    if mentor is not None and mentor.id != task.created_by_id:
+        deciders.append(mentor)
+    notify(deciders, "assignment_submitted", task, actor=assignment.user)
 
 
 def return_assignment(assignment, actor, feedback):

@@ -44,6 +44,13 @@ def mentioned_members(studio, body, author):
     return [u for u in _mentioned(studio, body) if u.id != author.id]
 
 
+def _who_may_read(thread, users):
+    """A mention notifies only those who may open the thread: a thread about a case or task
+    follows its subject (``Thread.can_view``), so a member who cannot see the case is not
+    told its title."""
+    return [u for u in users if thread.can_view(u)]
+
+
 def render_post(studio, body):
     """A post's stored HTML, its mentions of members marked (``studio.markup``)."""
     return render_markdown(body, {u.username: u.id for u in _mentioned(studio, body)})
@@ -102,7 +109,8 @@ def add_post(thread, author, body, quoted=None):
     thread.last_post_at = utcnow()
     db.session.flush()
     mark_read(thread, author, post.id)
-    notify(mentioned_members(thread.studio, body, author), "mentioned", thread, actor=author,
+    notify(_who_may_read(thread, mentioned_members(thread.studio, body, author)), "mentioned",
+           thread, actor=author,
            anchor=f"p{post.id}")
     return post
 
@@ -115,7 +123,8 @@ def edit_post(post, user, body):
     post.body, post.body_html = body, render_post(post.thread.studio, body)
     post.edited_at, post.edited_by_id = utcnow(), user.id
     newly = [u for u in mentioned_members(post.thread.studio, body, user) if u.id not in before]
-    notify(newly, "mentioned", post.thread, actor=user, anchor=f"p{post.id}")
+    notify(_who_may_read(post.thread, newly), "mentioned", post.thread, actor=user,
+           anchor=f"p{post.id}")
 
 
 def delete_post(post, user, reason):
