@@ -267,7 +267,7 @@ def test_hand_in_return_with_feedback_hand_in_again_and_complete(client, team):
     db.session.refresh(assignment)
     assert assignment.state == "submitted" and assignment.submitted_at is not None
     assert "<em>提问</em>" in assignment.note_html
-    assert notified("assignment_submitted") == {team.master.id}
+    assert notified("assignment_submitted") == {team.master.id, team.backbone.id}  # + mentor
     # handed in: a second hand-in is refused
     assert client.post(f"{base}/submit", data={"note": "再交一次"}).status_code == 409
     # the assignee does not decide
