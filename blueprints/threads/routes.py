@@ -98,16 +98,21 @@ def about(studio_id, subject_type, subject_id):
 def show(studio_id, thread_id):
     studio = load_studio(studio_id)
     thread = load_object(Thread, thread_id, studio_id=studio.id)
+    return _thread_page(studio, thread, PostForm(), mark_read=True)
+
+
+def _thread_page(studio, thread, form, mark_read=False, status=200):
+    """The thread; a refused reply comes back here with what was typed."""
     posts = db.session.execute(select(Post).where(Post.thread_id == thread.id)
                                .order_by(Post.id)).scalars().all()
     last_read = operations.last_read(thread, current_user)
     first_unread = next((p.id for p in posts if p.id > last_read), None)
-    if posts and studio.can_take_part(current_user):
+    if mark_read and posts and studio.can_take_part(current_user):
         operations.mark_read(thread, current_user, posts[-1].id)
         db.session.commit()
     return render_template("threads/show.html", studio=studio, thread=thread, posts=posts,
                            first_unread=first_unread if last_read else None,
-                           form=PostForm(), delete_form=DeletePostForm())
+                           form=form, delete_form=DeletePostForm()), status
 
 
 @bp.route("/<int:studio_id>/threads/<int:thread_id>/reply", methods=["POST"])
@@ -120,11 +125,16 @@ def reply(studio_id, thread_id):
     quoted_id = optional_id(form.quoted_post_id.data)
     if quoted_id is not None:
         quoted = db.session.get(Post, quoted_id)
-    if not form.validate_on_submit():
-        raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")),
-                        field="body")
-    post = operations.add_post(thread, current_user, form.body.data, quoted)
-    db.session.commit()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")),
+                            field="body")
+        post = operations.add_post(thread, current_user, form.body.data, quoted)
+        db.session.commit()
+    except RuleError as error:  # the reply comes back with what was typed
+        db.session.rollback()
+        form.body.errors = [str(error.message)]
+        return _thread_page(studio, thread, form, status=400 if error.field else 409)
     return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id) + f"#p{post.id}")
 
 
