@@ -115,7 +115,7 @@ def test_the_form_tells_the_browser_what_each_kind_needs(client, cast):
     assert 'data-parts-excellent="design recording reflection"' in page
     assert 'data-parts-report="design reflection"' in page
     assert "data-parts-standard" not in page  # not a backbone's kind
-    assert "The case is missing: {parts}." in page
+    assert "The case is missing: {parts}. Nothing has been sent yet" in page
 
 
 # --- 2. a refused form keeps what was typed -----------------------------------------------------

@@ -67,14 +67,18 @@
   /* Everything that can be known before sending: a hand-in with a part missing, a file of
      the wrong type or too large. A 2 GB recording is not sent only to be refused. */
   function refusalBeforeSending(submitter) {
+    var marked = form.querySelectorAll("fieldset.is-missing");
+    for (var m = 0; m < marked.length; m++) { marked[m].classList.remove("is-missing"); }
     if (submitter && submitter.name === "submit_now") {
       var missing = missingParts();
       if (missing.length) {
-        var first = form.querySelector("[data-part=" + missing[0].part + "] input, " +
-                                        "[data-part=" + missing[0].part + "] textarea");
-        if (first) { first.focus(); }
-        return form.dataset.missingMessage.replace("{parts}", missing.map(function (m) {
-          return m.label;
+        /* The message stays by the buttons the teacher just pressed; the parts are marked. */
+        missing.forEach(function (item) {
+          var set = form.querySelector("fieldset[data-part=" + item.part + "]");
+          if (set) { set.classList.add("is-missing"); }
+        });
+        return form.dataset.missingMessage.replace("{parts}", missing.map(function (item) {
+          return item.label;
         }).join("、"));
       }
     }
