@@ -1,8 +1,10 @@
 """Mentor Studio: online master-teacher studios (名师网络工作室)."""
 import os
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request, session
+from flask import (Flask, flash, g, jsonify, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -138,11 +140,43 @@ def configure_login():
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """A page needs a login: back to it afterwards. A post whose session has ended goes
+        back to the page its form was on (the post's own URL takes no GET), where
+        static/js/keep.js puts back what was typed."""
+        from studio import keep
+        keep.refuse()
+        if request.method in ("GET", "HEAD"):
+            return to_login(request.url, login_manager.login_message)
+        return to_login(keep.form_page(), session_ended_message())
+
     @login_manager.user_loader
     def load_user(session_token):
         return db.session.execute(
             db.select(User).where(User.session_token == session_token)
         ).scalar_one_or_none()
+
+
+def session_ended_message():
+    message = _l("Your session has ended, so nothing was sent. Please log in again: you will "
+                 "come back to the page you were on.")
+    if request.form.get("kept"):  # static/js/keep.js kept the text in this browser
+        kept = _l("What you typed is kept and will be put back.")
+        return f"{message} {kept}"
+    return message
+
+
+def to_login(next_url, message):
+    """Redirect to the login page (JSON with the login address for the upload form)."""
+    from flask_login import login_url
+
+    from studio import keep
+    target = login_url("auth.login", next_url=next_url)
+    if keep.is_xhr() or wants_json():
+        return jsonify(error=str(message), login=target), 401
+    flash(str(message), "info")
+    return redirect(target)
 
 
 def register_blueprints(app):
@@ -172,8 +206,10 @@ def register_blueprints(app):
 def register_hooks(app):
     from studio.security import enforce_password_change, set_security_headers
 
+    from studio import keep
     app.before_request(enforce_password_change)
     app.after_request(set_security_headers)
+    app.after_request(keep.note_accepted)
 
     @app.context_processor
     def inject_globals():
@@ -184,6 +220,7 @@ def register_hooks(app):
             "languages": app.config["LANGUAGES"],
             "current_locale": str(select_locale()),
             "current_studio": g.get("studio"),
+            "keep_accepted": keep.accepted_path,
         }
 
 
@@ -253,8 +290,24 @@ def register_error_pages(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, _l("This form has expired. Please go back, reload the page and "
-                                    "submit again; nothing has been saved yet."))
+        """An expired form. With the session gone: log in, then back to the form's page;
+        else back to that page, where static/js/keep.js puts the typed text back."""
+        from studio import keep
+        keep.refuse()
+        page = keep.form_page()
+        if page is not None and urlsplit(page).path == url_for("auth.login"):
+            page = None
+        if not current_user.is_authenticated:
+            return to_login(page, session_ended_message())
+        if page is None or not request.form.get("kept"):
+            return render_error(400, _l("This form has expired. Please go back, reload the page "
+                                        "and submit again; nothing has been saved yet."))
+        message = _l("This page had expired, so nothing was sent. What you typed is back in "
+                     "the form: check it and send it again.")
+        if keep.is_xhr() or wants_json():  # the upload form: reload the page for a new token
+            return jsonify(error=str(message), reload=page), 400
+        flash(str(message), "warning")
+        return redirect(page)
 
     @app.errorhandler(413)
     def too_large(error):

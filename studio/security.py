@@ -45,6 +45,8 @@ def enforce_password_change():
     # The exempt pages first: /healthz must not load the user (it reports a database outage).
     if (request.endpoint not in PASSWORD_CHANGE_EXEMPT
             and current_user.is_authenticated and current_user.must_change_password):
+        from studio import keep
+        keep.refuse()  # a post sent here was not accepted: the browser keeps its text
         return redirect(url_for("auth.change_password"))
     return None
 

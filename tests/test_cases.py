@@ -372,14 +372,18 @@ def test_a_missing_part_refuses_submission_naming_the_part(client, people):
     assert snapshot(case) == before
 
 
-def test_hand_in_from_the_form_without_a_recording_writes_nothing(client, people):
+def test_hand_in_from_the_form_without_a_recording_keeps_a_draft(client, people):
+    """The hand-in is refused, what was written is not (tests/test_keep.py: with files)."""
     login(client, people.new_teacher)
     response = client.post(f"/studios/{people.studio.id}/cases/new", data={
         "kind": "standard", "title": "缺实录", "design_text": "设计", "reflection": "反思",
-        "submit_now": "1"})
-    assert response.status_code == 400
-    assert "The case is missing: Classroom recording." in text(response)
-    assert count(LessonCase) == 0 and count(CaseVersion) == 0 and count(CaseTransition) == 0
+        "submit_now": "1"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert ("Saved as a draft, not handed in yet. The case is missing: Classroom recording."
+            in text(response))
+    case = db.session.execute(select(LessonCase)).scalar_one()
+    assert case.state == "draft" and count(CaseTransition) == 0
+    assert (case.latest.design_text, case.latest.reflection) == ("设计", "反思")
 
 
 def test_request_changes_needs_an_overall_comment(client, people):

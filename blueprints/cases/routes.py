@@ -6,7 +6,7 @@ from sqlalchemy import select
 from blueprints.cases import bp, operations, revision
 from blueprints.cases.forms import CaseForm, ReasonForm, ReviewForm, VideoCommentForm
 from models.case import (DOCUMENT_KINDS, FINISHED, REQUIRED, CaseTransition, LessonCase,
-                         StoredFile, VideoComment)
+                         StoredFile, VideoComment, parts_of)
 from models.task import Assignment
 from models.thread import Thread, subject_kind
 from studio import storage
@@ -90,12 +90,10 @@ def new(studio_id):
             case = operations.create_case(studio, current_user, form.case_fields(), assignment)
             operations.update_parts(case, current_user, {}, form.design_text.data or "",
                                     form.reflection.data or "", design, recording)
-            if request.form.get("submit_now"):
-                operations.submit_case(case, current_user)
+            refused = _hand_in_or_keep(case)
             db.session.commit()
-            flash(_("The lesson case has been handed in.") if request.form.get("submit_now")
-                  else _("The draft has been saved. Only you can see it until you hand it in."),
-                  "success")
+            _saved_message(refused, _("The draft has been saved. Only you can see it until "
+                                      "you hand it in."))
             return _done(studio, case)
         except RuleError as error:
             _discard(stored)
@@ -105,6 +103,31 @@ def new(studio_id):
             raise
     return _form_page("cases/form.html", studio=studio, form=form, case=None,
                       assignment=assignment)
+
+
+def _hand_in_or_keep(case):
+    """Hand the case in when the teacher asked to. If the rules refuse the hand-in (a part
+    missing, no mentor yet), what was uploaded stays: the case is kept as a draft and the
+    refusal returned for the message. A 2 GB recording is never thrown away for a missing
+    design; only a file that is itself invalid (type, size) is refused with the request."""
+    if not request.form.get("submit_now"):
+        return None
+    try:
+        with db.session.begin_nested():  # a refusal rolls back the hand-in only
+            operations.submit_case(case, current_user)
+    except RuleError as error:
+        return error
+    return None
+
+
+def _saved_message(refused, saved):
+    if refused is not None:
+        flash(_("Saved as a draft, not handed in yet. %(reason)s", reason=refused.message),
+              "warning")
+    elif request.form.get("submit_now"):
+        flash(_("The lesson case has been handed in."), "success")
+    else:
+        flash(saved, "success")
 
 
 def _done(studio, case):
@@ -121,7 +144,7 @@ def _form_page(template, **context):
         errors = [str(e) for field in form for e in field.errors]
         return {"errors": errors or [_("Please check the form.")]}, 400
     return render_template(template, **context, document_kinds=DOCUMENT_KINDS,
-                           **all_labels()), status
+                           parts_of=parts_of, **all_labels()), status
 
 
 def _load_case(studio, case_id, check="can_view"):
@@ -138,8 +161,8 @@ def show(studio_id, case_id):
     return _show_page(studio, case)
 
 
-def _show_page(studio, case, review_form=None, status=200):
-    """The case page; a refused review comes back here with what the reviewer typed."""
+def _show_page(studio, case, review_form=None, status=200, comment_form=None):
+    """The case page; a refused review or comment comes back here with what was typed."""
     number = parse_id(request.args.get("version"))
     versions = case.versions_for(current_user)  # others never see the unsubmitted copy
     version = next((v for v in versions if v.number == number), None) if number else (
@@ -156,7 +179,7 @@ def _show_page(studio, case, review_form=None, status=200):
                            feedback=revision.feedback(case, versions, version, comments),
                            changes=_changes(case, versions, version),
                            review_form=review_form or ReviewForm(),
-                           comment_form=VideoCommentForm(),
+                           comment_form=comment_form or VideoCommentForm(),
                            reason_form=ReasonForm(), discussion=Thread.about(case),
                            subject_kind=subject_kind, **all_labels()), status
 
@@ -194,11 +217,9 @@ def edit(studio_id, case_id):
             operations.update_parts(case, current_user, form.case_fields(),
                                     form.design_text.data or "", form.reflection.data or "",
                                     design, recording)
-            if request.form.get("submit_now"):
-                operations.submit_case(case, current_user)
+            refused = _hand_in_or_keep(case)
             db.session.commit()
-            flash(_("The lesson case has been handed in.") if request.form.get("submit_now")
-                  else _("Saved."), "success")
+            _saved_message(refused, _("Saved."))
             return _done(studio, case)
         except RuleError as error:
             _discard(stored)
@@ -230,11 +251,22 @@ def review(studio_id, case_id):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _show_page(studio, case, review_form=form, status=400)
-    operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
-                           form.verdict.data)
-    db.session.commit()
+    try:
+        operations.review_case(case, current_user, form.rubric(), form.overall.data or "",
+                               form.verdict.data)
+        db.session.commit()
+    except RuleError as error:  # e.g. changes requested without saying which
+        db.session.rollback()
+        _field_error(form, error, "overall")
+        return _show_page(studio, case, review_form=form, status=400 if error.field else 409)
     flash(_("Your review has been sent to %(name)s.", name=case.author.name), "success")
     return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id))
+
+
+def _field_error(form, error, default):
+    """Show a refusal next to the field it names (else ``default``), with the text kept."""
+    field = form._fields.get(error.field or "") or form[default]
+    field.errors = [*field.errors, str(error.message)]
 
 
 @bp.route("/<int:studio_id>/cases/<int:case_id>/recommend", methods=["POST"])
@@ -255,16 +287,22 @@ def comment(studio_id, case_id):
     studio = load_studio(studio_id)
     case = _load_case(studio, case_id, "can_comment")
     form = VideoCommentForm()
-    if not form.validate_on_submit():
-        abort(400, description="；".join(str(e) for f in form for e in f.errors)
-              or _("The comment is empty."))
     parent = None
     parent_id = optional_id(form.parent_id.data)
     if parent_id is not None:
         parent = load_object(VideoComment, parent_id, None)  # another case's: 400 below
-    made = operations.add_video_comment(case, current_user, form.second.data, form.dimension.data,
-                                        form.kind.data, form.body.data, parent)
-    db.session.commit()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(next((e for f in form for e in f.errors), _("The comment is empty.")),
+                            field="body")
+        made = operations.add_video_comment(case, current_user, form.second.data,
+                                            form.dimension.data, form.kind.data, form.body.data,
+                                            parent)
+        db.session.commit()
+    except RuleError as error:  # the comment comes back with what was typed
+        db.session.rollback()
+        form.body.errors = [str(error.message)]
+        return _show_page(studio, case, comment_form=form, status=400 if error.field else 409)
     return redirect(url_for("cases.show", studio_id=studio.id, case_id=case.id)
                     + f"#c{made.parent_id or made.id}")
 

@@ -117,6 +117,11 @@ def new(studio_id):
 def show(studio_id, task_id):
     studio = load_studio(studio_id)
     task = load_object(Task, task_id, studio_id=studio.id)
+    return _task_page(studio, task)
+
+
+def _task_page(studio, task, submit_form=None, status=200):
+    """The task; a refused hand-in comes back here with what was typed."""
     mine = next((a for a in task.assignments if a.user_id == current_user.id), None)
     manage = task.can_manage(current_user)
     groups = _by_group(studio, task) if task.can_follow_progress(current_user) else None
@@ -127,10 +132,10 @@ def show(studio_id, task_id):
             LessonCase.assignment_id == mine.id)).scalars().all()
     return render_template("tasks/show.html", studio=studio, task=task, mine=mine, manage=manage,
                            my_cases=my_cases,
-                           groups=groups, submit_form=SubmitAssignmentForm(),
+                           groups=groups, submit_form=submit_form or SubmitAssignmentForm(),
                            decide_form=DecideAssignmentForm(), today=studio_today(studio),
                            discussion=Thread.about(task), subject_kind=subject_kind,
-                           **all_labels())
+                           **all_labels()), status
 
 
 def _by_group(studio, task):
@@ -159,10 +164,16 @@ def submit(studio_id, task_id):
     assignment = next((a for a in task.assignments if a.user_id == current_user.id), None)
     require(assignment is not None)
     form = SubmitAssignmentForm()
-    if not form.validate_on_submit():
-        raise RuleError(_("Please write what you hand in."), field="note")
-    operations.submit_assignment(assignment, current_user, form.note.data)  # RuleError: 409
-    db.session.commit()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(next((e for f in form for e in f.errors),
+                                 _("Please write what you hand in.")), field="note")
+        operations.submit_assignment(assignment, current_user, form.note.data)
+        db.session.commit()
+    except RuleError as error:  # the hand-in comes back with what was typed
+        db.session.rollback()
+        form.note.errors = [str(error.message)]
+        return _task_page(studio, task, form, status=400 if error.field else 409)
     flash(_("Handed in. Your mentor or the master will look at it."), "success")
     return redirect(url_for("tasks.show", studio_id=studio.id, task_id=task.id))
 

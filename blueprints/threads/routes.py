@@ -100,11 +100,18 @@ def about(studio_id, subject_type, subject_id):
 def show(studio_id, thread_id):
     studio = load_studio(studio_id)
     thread = load_object(Thread, thread_id, studio_id=studio.id)
+    return _thread_page(studio, thread, PostForm(), mark_read=True)
+
+
+def _thread_page(studio, thread, form, mark_read=False, status=200):
+    """The thread; a refused reply comes back here with what was typed."""
     last_read = operations.last_read(thread, current_user)
-    newest = db.session.execute(select(func.max(Post.id)).where(Post.thread_id == thread.id)).scalar()
-    if newest and studio.can_take_part(current_user):
-        operations.mark_read(thread, current_user, newest)
-        db.session.commit()   # before loading the posts: a commit expires what is loaded
+    if mark_read and studio.can_take_part(current_user):
+        newest = db.session.execute(
+            select(func.max(Post.id)).where(Post.thread_id == thread.id)).scalar()
+        if newest:
+            operations.mark_read(thread, current_user, newest)
+            db.session.commit()   # before loading the posts: a commit expires what is loaded
     posts = db.session.execute(select(Post).where(Post.thread_id == thread.id)
                                .order_by(Post.id)).scalars().all()
     first_unread = next((p.id for p in posts if p.id > last_read), None)
@@ -113,7 +120,7 @@ def show(studio_id, thread_id):
     return render_template("threads/show.html", studio=studio, thread=thread, posts=posts,
                            first_unread=first_unread if last_read else None,
                            show_mentions=show_mentions, mention_labels=labels,
-                           form=PostForm(), delete_form=DeletePostForm())
+                           form=form, delete_form=DeletePostForm()), status
 
 
 @bp.route("/<int:studio_id>/threads/mentions")
@@ -137,11 +144,16 @@ def reply(studio_id, thread_id):
     quoted_id = optional_id(form.quoted_post_id.data)
     if quoted_id is not None:
         quoted = db.session.get(Post, quoted_id)
-    if not form.validate_on_submit():
-        raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")),
-                        field="body")
-    post = operations.add_post(thread, current_user, form.body.data, quoted)
-    db.session.commit()
+    try:
+        if not form.validate_on_submit():
+            raise RuleError(next((e for f in form for e in f.errors), _("The post is empty.")),
+                            field="body")
+        post = operations.add_post(thread, current_user, form.body.data, quoted)
+        db.session.commit()
+    except RuleError as error:  # the reply comes back with what was typed
+        db.session.rollback()
+        form.body.errors = [str(error.message)]
+        return _thread_page(studio, thread, form, status=400 if error.field else 409)
     return redirect(url_for("threads.show", studio_id=studio.id, thread_id=thread.id) + f"#p{post.id}")
 
 

@@ -21,23 +21,99 @@
     errorBox.hidden = false;
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    errorBox.hidden = true;
-    /* Refuse an oversized file before sending it: a server that stops reading a 2 GB body
-       leaves the browser waiting, so the check happens here first (and again on the server). */
+  function field(name) { return form.querySelector("[name=" + name + "]"); }
+  function chosen(name) { var f = field(name); return !!(f && f.files && f.files.length); }
+  function filled(name) { var f = field(name); return !!(f && f.value.trim()); }
+
+  /* The parts the chosen kind needs that the form lacks, by their labels. What each kind
+     needs comes from the server (data-parts-<kind>, models/case.py: parts_of); a part counts
+     as present as in CaseVersion.missing_parts: a file chosen or already stored, or text. */
+  function missingParts() {
+    var select = field("kind");
+    var kind = select ? select.value : "";
+    var needed = (form.getAttribute("data-parts-" + kind) || "").split(" ");
+    var have = (form.dataset.have || "").split(" ");
+    var present = {
+      design: have.indexOf("design") !== -1 || chosen("design_file") || filled("design_text"),
+      recording: have.indexOf("recording") !== -1 || chosen("recording"),
+      reflection: filled("reflection")
+    };
+    var missing = [];
+    for (var i = 0; i < needed.length; i++) {
+      var part = needed[i];
+      if (part && !present[part]) {
+        var legend = form.querySelector("[data-part=" + part + "] [data-part-legend]");
+        missing.push({part: part, label: (legend && legend.getAttribute("data-label-" + kind))
+                      || (legend && legend.textContent) || part});
+      }
+    }
+    return missing;
+  }
+
+  /* A file of the wrong type, by the extensions its input accepts (the server checks the
+     bytes again): refused before a byte is sent. */
+  function wrongType(input, file) {
+    var accepted = (input.getAttribute("accept") || "").split(",").map(function (a) {
+      return a.trim().toLowerCase();
+    }).filter(function (a) { return a.charAt(0) === "."; });
+    var name = file.name.toLowerCase();
+    if (!accepted.length) { return null; }
+    for (var i = 0; i < accepted.length; i++) {
+      if (name.slice(-accepted[i].length) === accepted[i]) { return null; }
+    }
+    return accepted.join(", ");
+  }
+
+  /* Everything that can be known before sending: a hand-in with a part missing, a file of
+     the wrong type or too large. A 2 GB recording is not sent only to be refused. */
+  function refusalBeforeSending(submitter) {
+    var marked = form.querySelectorAll("fieldset.is-missing");
+    for (var m = 0; m < marked.length; m++) { marked[m].classList.remove("is-missing"); }
+    if (submitter && submitter.name === "submit_now") {
+      var missing = missingParts();
+      if (missing.length) {
+        /* The message stays by the buttons the teacher just pressed; the parts are marked. */
+        missing.forEach(function (item) {
+          var set = form.querySelector("fieldset[data-part=" + item.part + "]");
+          if (set) { set.classList.add("is-missing"); }
+        });
+        return form.dataset.missingMessage.replace("{parts}", missing.map(function (item) {
+          return item.label;
+        }).join("、"));
+      }
+    }
+    /* A server that stops reading a 2 GB body leaves the browser waiting, so the size is
+       checked here first (and again on the server). */
     var limit = parseInt(form.dataset.maxBytes, 10);
     var inputs = form.querySelectorAll("input[type=file]");
     for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].closest("fieldset[hidden]")) { continue; }  // not sent for this kind
       var files = inputs[i].files || [];
       for (var j = 0; j < files.length; j++) {
+        var types = wrongType(inputs[i], files[j]);
+        if (types) {
+          return form.dataset.wrongTypeMessage.replace("{name}", files[j].name)
+            .replace("{types}", types);
+        }
         if (limit && files[j].size > limit) {
-          fail(form.dataset.tooLargeMessage.replace("{name}", files[j].name));
-          return;
+          return form.dataset.tooLargeMessage.replace("{name}", files[j].name);
         }
       }
     }
+    return null;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    errorBox.hidden = true;
+    var refusal = refusalBeforeSending(event.submitter);
+    if (refusal) {
+      fail(refusal);
+      return;
+    }
     var data = new FormData(form);
+    var unsent = form.querySelectorAll("fieldset[hidden] input[type=file]");
+    for (var k = 0; k < unsent.length; k++) { data.delete(unsent[k].name); }  // not kept anyway
     if (event.submitter && event.submitter.name) {
       data.append(event.submitter.name, event.submitter.value);
     }
@@ -56,6 +132,9 @@
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (ignore) { body = {}; }
       if (xhr.status < 300 && body.redirect) { window.location.assign(body.redirect); return; }
+      /* The session ended (log in again) or the page expired (reload it): the typed text is
+         kept by keep.js and comes back; the files have to be chosen again. */
+      if (body.login || body.reload) { window.location.assign(body.login || body.reload); return; }
       if (body.errors) { fail(body.errors.join(" ")); return; }
       fail(body.error || form.dataset.failMessage || ("HTTP " + xhr.status));
     });
