@@ -103,6 +103,45 @@
     return null;
   }
 
+  /* Before a long upload, make sure the session is still there: a recording sent after the
+     login expired would cross a school uplink for 20 minutes only to be refused. The form's
+     own page is fetched; a redirect means logged out (the teacher logs in in another tab and
+     sends again: the chosen files stay chosen), otherwise its fresh CSRF token replaces ours
+     (a new login has a new one). Any other answer lets the post go and speak for itself. */
+  function sessionAlive(then) {
+    if (!window.fetch || !window.DOMParser) { then(); return; }
+    fetch(window.location.href, {credentials: "same-origin", redirect: "manual",
+                                 cache: "no-store", headers: {"Accept": "text/html"}})
+      .then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 401) {
+          loggedOut();
+          return null;
+        }
+        return response.ok ? response.text() : "";
+      })
+      .then(function (html) {
+        if (html === null) { return; }
+        if (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.querySelector("form[data-upload-form] input[name=csrf_token]");
+          var mine = form.querySelector("input[name=csrf_token]");
+          if (fresh && mine) { mine.value = fresh.value; }
+        }
+        then();
+      }, function () { then(); });
+  }
+
+  function loggedOut() {
+    fail(form.dataset.sessionMessage || "Please log in again.");
+    var link = document.createElement("a");
+    link.href = form.dataset.loginUrl || "/login";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = form.dataset.loginLabel || "Log in";
+    errorBox.appendChild(document.createTextNode(" "));
+    errorBox.appendChild(link);
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     errorBox.hidden = true;
@@ -111,11 +150,17 @@
       fail(refusal);
       return;
     }
+    var submitter = event.submitter;
+    for (var b = 0; b < buttons.length; b++) { buttons[b].disabled = true; }
+    sessionAlive(function () { send(submitter); });
+  });
+
+  function send(submitter) {
     var data = new FormData(form);
     var unsent = form.querySelectorAll("fieldset[hidden] input[type=file]");
     for (var k = 0; k < unsent.length; k++) { data.delete(unsent[k].name); }  // not kept anyway
-    if (event.submitter && event.submitter.name) {
-      data.append(event.submitter.name, event.submitter.value);
+    if (submitter && submitter.name) {
+      data.append(submitter.name, submitter.value);
     }
     xhr = new XMLHttpRequest();
     xhr.open("POST", form.getAttribute("action") || window.location.href);
@@ -144,7 +189,7 @@
     bar.value = 0;
     percent.textContent = "0%";
     xhr.send(data);
-  });
+  }
 
   box.querySelector("[data-cancel]").addEventListener("click", function () {
     if (xhr) { xhr.abort(); }

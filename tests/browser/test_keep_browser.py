@@ -133,3 +133,45 @@ def test_text_left_on_a_page_comes_back_and_can_be_discarded(page, live_server):
     page.reload()
     assert page.input_value("textarea[name=body]") == ""
     assert page.locator("[data-testid=keep-notice]").count() == 0
+
+
+def test_an_expired_login_is_found_before_the_recording_is_uploaded(page, live_server,
+                                                                   posts_sent):
+    """The session ends while the teacher fills in the case: "保存并提交" sends nothing, says
+    so and offers the login in a new tab; after logging in there, the same page sends the
+    same chosen files with the new session's token."""
+    login(page, live_server, "teacher045")
+    new_case = studio_url(page, live_server) + "/cases/new"
+    page.goto(new_case)
+    page.fill("input[name=title]", "二次函数的图像与性质")
+    page.fill("textarea[name=design_text]", "## 教学目标\n理解开口方向")
+    page.fill("textarea[name=reflection]", "学生对顶点式掌握较好。")
+    page.set_input_files("input[name=recording]", DEMO_VIDEO)
+    page.context.clear_cookies()
+    posts_sent.clear()
+
+    page.click("button[name=submit_now]")
+    error = page.locator("[data-upload-error]")
+    error.wait_for(state="visible")
+    assert "登录已过期，尚未上传任何内容" in error.inner_text()
+    assert posts_sent == [], "the recording must not be sent to a refusal"
+    login_link = error.locator("a")
+    assert login_link.get_attribute("target") == "_blank"
+    shot(page, "keep-case-session-expired")
+
+    with page.context.expect_page() as opened:
+        login_link.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    tab.fill("input[name=username]", "teacher045")
+    tab.fill("input[name=password]", DEMO_PASSWORD)
+    with tab.expect_navigation():
+        tab.press("input[name=password]", "Enter")
+    tab.close()
+
+    page.bring_to_front()
+    with page.expect_navigation(url=re.compile(r".*/cases/\d+$"), timeout=30_000):
+        page.click("button[name=submit_now]")
+    assert len(posts_sent) == 1
+    assert page.locator("[data-testid=case-state]").inner_text().strip() == "已提交"
+    assert "二次函数的图像与性质" in page.content()
