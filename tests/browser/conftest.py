@@ -6,6 +6,7 @@ the server over HTTP exactly as a teacher's browser would. Chromium is never dow
 (no ``playwright install``); when /usr/bin/chromium is missing the tests fail, they do not skip.
 """
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -131,15 +132,44 @@ def page(browser):
         context.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def pages(browser):
+    """pages(viewport=DESKTOP, **context options) -> a page in a fresh context (one per
+    person: no cookies shared), zh-CN; every context is closed at the end of the test."""
+    contexts = []
+
+    def _open(viewport=DESKTOP, timeout=15_000, **options):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        context.set_default_timeout(timeout)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
 def login(page, base_url, username, password=DEMO_PASSWORD):
-    """Log in through the /login form and wait for the page it leads to."""
+    """Log in through the /login form by pressing Enter in the password field, as a person
+    on a phone does (the first button on the page is the language switch), and wait for the
+    page it leads to."""
     page.goto(base_url + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
-        page.click("form[action$='/login'] button[type=submit]")
+        page.press("input[name=password]", "Enter")
     assert "/login" not in page.url, f"login as {username} failed: still on {page.url}"
     return page
+
+
+def studio_id_of(page):
+    """The id of the studio the page is in (after a login: the member's studio)."""
+    found = re.search(r"/studios/(\d+)", page.url)
+    assert found, f"not a studio page: {page.url}"
+    return int(found.group(1))
 
 
 def shot(page, name):

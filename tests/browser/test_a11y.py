@@ -23,21 +23,10 @@ TAP = 44
 
 
 @pytest.fixture
-def phone(browser):
+def phone(pages):
     """phone(size=PHONE) -> a page in a fresh context of that size (CSP bypassed so that axe
     can be injected; the app's own scripts are external files either way)."""
-    contexts = []
-
-    def _open(size=PHONE):
-        context = browser.new_context(viewport=size, locale="zh-CN", bypass_csp=True,
-                                      device_scale_factor=1)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _open
-    for context in contexts:
-        context.close()
+    return lambda size=PHONE: pages(size, timeout=10_000, bypass_csp=True, device_scale_factor=1)
 
 
 def first_link(page, base_url, index_path, pattern):

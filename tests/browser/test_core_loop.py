@@ -83,20 +83,6 @@ def padded_webm(directory, megabytes):
     return path
 
 
-@pytest.fixture
-def new_page(browser):
-    """Pages in separate browser contexts (one per person), closed at the end."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 # The progress bar is watched from inside the page and the result kept in sessionStorage, so
@@ -140,9 +126,9 @@ def wait_for_video_metadata(page):
     assert 59 < duration < 61, f"the recording should last one minute, not {duration} s"
 
 
-def test_lesson_case_from_upload_to_study_hours(new_page, live_server, tmp_path):
+def test_lesson_case_from_upload_to_study_hours(pages, live_server, tmp_path):
     video_file = padded_webm(tmp_path, UPLOAD_MB)
-    teacher, mentor = new_page(), new_page()
+    teacher, mentor = pages(), pages()
 
     # --- 0. teacher008: the hours before, then the task --------------------------------------
     login(teacher, live_server, TEACHER)

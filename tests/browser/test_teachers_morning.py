@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD, shot
+from tests.browser.conftest import login, shot
 from studio.dates import filesize
 from tests.browser.test_core_loop import DEMO_VIDEO, assert_state, case_url_pattern
 
@@ -25,29 +25,6 @@ COMMENT_TEXT = "这里可以先让学生画线段图"          # its comment at 
 NEW_REFLECTION = "补充了追及问题的分层练习：A组画线段图，B组独立列方程。"
 
 
-@pytest.fixture
-def person(browser):
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, base_url, username):
-    """Through the form, pressing Enter in the password field as a person on a phone does."""
-    page.goto(base_url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
-    assert "/login" not in page.url, f"login as {username} failed: still on {page.url}"
 
 
 def small_webm(directory):
@@ -74,12 +51,12 @@ def both_sizes(page, name):
     page.set_viewport_size(PHONE)
 
 
-def test_a_teachers_morning_on_a_phone(person, live_server, tmp_path):
+def test_a_teachers_morning_on_a_phone(pages, live_server, tmp_path):
     video, video_size = small_webm(tmp_path)
-    teacher = person(PHONE)
+    teacher = pages(PHONE)
 
     # --- 1. the studio home: 我的待办 names the returned case ---------------------------------
-    log_in(teacher, live_server, TEACHER)
+    login(teacher, live_server, TEACHER)
     assert re.search(r"/studios/\d+/?$", teacher.url), teacher.url
     todo = teacher.locator("[data-testid=todo]")
     assert todo.locator("h2").inner_text().strip() == "我的待办"
@@ -136,8 +113,8 @@ def test_a_teachers_morning_on_a_phone(person, live_server, tmp_path):
     both_sizes(teacher, "03-resubmitted")
 
     # --- 4. the mentor sees the feedback they gave and what changed ---------------------------
-    mentor = person(DESKTOP)
-    log_in(mentor, live_server, MENTOR)
+    mentor = pages(DESKTOP)
+    login(mentor, live_server, MENTOR)
     mentor.goto(case_url)
     assert_state(mentor, "in_review")
     assert REVIEW_TEXT in mentor.locator("[data-testid=feedback]").inner_text()
