@@ -128,20 +128,38 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
     refuse are repaired; the downgrade maps task credits back."""
     from datetime import date
 
-    from tests.conftest import join, make_studio, make_user
-    from tests.factories import make_task
+    from datetime import timedelta
+
+    from models import Assignment, Membership, Task
+    from tests.conftest import make_user
 
     before = "d641761d9448"
     with migrated_app(url, upload_dir):
         flask_migrate.downgrade(revision=before)
-        studio = make_studio("迁移测试工作室")
+        # The studio row is written in SQL: the Studio model has columns later migrations add.
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO studios (name, subject, school_stage, region, status, max_backbone,"
+                " min_new_teachers, max_new_teachers, hours_target_new_teacher,"
+                " hours_target_backbone, created_at) VALUES ('迁移测试工作室', '数学', 'junior',"
+                " '', 'active', 10, 50, 100, 50, 60, :now)"), {"now": date.today()})
+            studio_id = connection.execute(text("SELECT id FROM studios")).scalar_one()
         master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
-        join(studio, master, "master")
-        join(studio, teacher, "new_teacher")
         db.session.flush()
-        task = make_task(studio, master, [teacher], deliverable="reflection", hours=4)
-        assignment_id = task.assignments[0].id
+        db.session.add_all([Membership(studio_id=studio_id, user_id=master.id, role="master"),
+                            Membership(studio_id=studio_id, user_id=teacher.id,
+                                       role="new_teacher")])
+        task = Task(studio_id=studio_id, created_by_id=master.id, title="反思", description="",
+                    focus="reflection", deliverable="reflection", hours=4, audience="members",
+                    opens_on=date.today(), due_on=date.today() + timedelta(days=7))
+        db.session.add(task)
+        db.session.flush()
+        assignment = Assignment(task_id=task.id, user_id=teacher.id)
+        db.session.add(assignment)
+        db.session.flush()
+        assignment_id = assignment.id
         db.session.commit()
+        studio = type("StudioRow", (), {"id": studio_id})
         # NUMERIC(6, 1) on PostgreSQL holds NaN but not infinity; SQLite the other way round
         not_finite = float("nan") if postgres else float("inf")
         bad = [not_finite, 0, 1000]
