@@ -5,9 +5,24 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from blueprints.hours.forms import HoursField
 from models.observation import NOTE_FIELDS
+from studio.inputs import parse_count
 from studio.labels import OBSERVATION_RATING_LABELS
 
 NOTE_MAX = 5000
+
+
+DATE_MESSAGE = _l("Please enter the date of the lesson, such as 2026-10-15.")
+
+
+class LessonDateField(DateField):
+    """A date typed as YYYY-MM-DD; anything else gets a translated message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
 
 
 def _note():
@@ -15,8 +30,7 @@ def _note():
 
 
 class ObservationForm(FlaskForm):
-    observed_on = DateField(_l("Date of the lesson"), validators=[
-        InputRequired(_l("Please enter the date of the lesson, such as 2026-10-15."))])
+    observed_on = LessonDateField(_l("Date of the lesson"), validators=[InputRequired(DATE_MESSAGE)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=128)])
     teacher = StringField(_l("Teacher"), validators=[
         DataRequired(_l("Please enter who taught the lesson.")), Length(max=64)])
@@ -41,10 +55,22 @@ class ObservationForm(FlaskForm):
         return data
 
 
+TARGET_MESSAGE = _l("Please enter a number from 0 to 500.")
+
+
+class TargetField(IntegerField):
+    """A whole number of observations, 0-500, read by ``inputs.parse_count`` (ASCII digits
+    only); anything else gets a translated message."""
+
+    def process_formdata(self, valuelist):
+        self.data = parse_count((valuelist or [""])[0].strip(), 0, 500)
+        if self.data is None:
+            raise ValueError(TARGET_MESSAGE)
+
+
 def _target(label):
-    return IntegerField(label, validators=[
-        InputRequired(_l("Please enter a number from 0 to 500.")),
-        NumberRange(0, 500, _l("Please enter a number from 0 to 500."))])
+    return TargetField(label, validators=[InputRequired(TARGET_MESSAGE),
+                                          NumberRange(0, 500, TARGET_MESSAGE)])
 
 
 class ObservationRulesForm(FlaskForm):
