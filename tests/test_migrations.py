@@ -157,15 +157,18 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
         assignment = Assignment(task_id=task.id, user_id=teacher.id)
         db.session.add(assignment)
         db.session.flush()
-        assignment_id = assignment.id
+        assignment_id, teacher_id = assignment.id, teacher.id
         db.session.commit()
-        studio = type("StudioRow", (), {"id": studio_id})
+        # Nothing of the session may stay open across the migrations: an idle transaction
+        # that read users would make PostgreSQL's DROP TABLE of any table with a foreign key
+        # to users (a downgrade) wait for ever.
+        db.session.close()
         # NUMERIC(6, 1) on PostgreSQL holds NaN but not infinity; SQLite the other way round
         not_finite = float("nan") if postgres else float("inf")
         bad = [not_finite, 0, 1000]
-        rows = [dict(s=studio.id, u=teacher.id, a=4, src="task", asg=assignment_id),
-                dict(s=studio.id, u=teacher.id, a=2.5, src="manual", asg=None)] + [
-            dict(s=studio.id, u=teacher.id, a=amount, src="manual", asg=None) for amount in bad]
+        rows = [dict(s=studio_id, u=teacher_id, a=4, src="task", asg=assignment_id),
+                dict(s=studio_id, u=teacher_id, a=2.5, src="manual", asg=None)] + [
+            dict(s=studio_id, u=teacher_id, a=amount, src="manual", asg=None) for amount in bad]
         with db.engine.begin() as connection:
             for row in rows:
                 connection.execute(text(
