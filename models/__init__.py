@@ -5,6 +5,8 @@ from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredF
 from models.hours import HourEntry
 from models.imports import ImportBatch
 from models.notification import Notification, ReminderSent
+from models.observation import Observation
+from models.plan import GrowthPlan, PlanComment, PlanEvidence, PlanVersion
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
 from models.task import Assignment, Task
 from models.thread import Post, Thread, ThreadRead
@@ -13,7 +15,8 @@ from models.user import User
 __all__ = [
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
-    "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "ReminderSent",
+    "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "Observation",
+    "PlanComment", "PlanEvidence", "PlanVersion", "ReminderSent",
     "Review",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

@@ -12,6 +12,13 @@ SCHOOL_STAGES = ("primary", "junior", "senior", "vocational", "preschool")
 
 class Studio(db.Model):
     __tablename__ = "studios"
+    __table_args__ = (
+        # NaN fails a range test on PostgreSQL; SQLite stores it as NULL, which NOT NULL refuses
+        db.CheckConstraint("observation_hours BETWEEN 0 AND 99.9", name="observation_hours_range"),
+        db.CheckConstraint("observation_target_new_teacher BETWEEN 0 AND 500 AND "
+                           "observation_target_backbone BETWEEN 0 AND 500",
+                           name="observation_targets_range"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(128), nullable=False, unique=True)
@@ -26,6 +33,13 @@ class Studio(db.Model):
     max_new_teachers = db.Column(db.Integer, nullable=False, default=100)
     hours_target_new_teacher = db.Column(db.Integer, nullable=False, default=50)
     hours_target_backbone = db.Column(db.Integer, nullable=False, default=60)
+    # Lesson observations (听课) a member should log each term, per role; hours per record
+    observation_target_new_teacher = db.Column(db.Integer, nullable=False, default=25,
+                                               server_default="25")
+    observation_target_backbone = db.Column(db.Integer, nullable=False, default=25,
+                                            server_default="25")
+    observation_hours = db.Column(db.Numeric(4, 1, asdecimal=False), nullable=False, default=0,
+                                  server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     def __repr__(self):
@@ -120,6 +134,16 @@ class Studio(db.Model):
         e.g. the master). Routes and templates alike ask the studio."""
         return {"new_teacher": self.hours_target_new_teacher,
                 "backbone": self.hours_target_backbone}.get(role)
+
+    def observation_target(self, role):
+        """The lesson observations a member of ``role`` should log each term (None: no
+        target, the master)."""
+        return {"new_teacher": self.observation_target_new_teacher,
+                "backbone": self.observation_target_backbone}.get(role)
+
+    def can_set_observation_rules(self, user):
+        """The targets and the hours per observation: the master (the office may step in)."""
+        return self.is_run_by(user)
 
     def limit_for(self, role):
         return {"master": 1, "backbone": self.max_backbone, "new_teacher": self.max_new_teachers}[role]

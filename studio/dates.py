@@ -4,7 +4,7 @@ Times are stored as naive UTC (`models.base.utcnow`); a studio lives in its own 
 (`STUDIO_TIMEZONE`, Asia/Shanghai unless the studio says otherwise), so before 08:00 in
 China the server's UTC date is still yesterday.
 """
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -26,6 +26,40 @@ def studio_now(studio=None):
 def studio_today(studio=None):
     """Today's date in the studio's time zone (task defaults, due dates, overdue)."""
     return studio_now(studio).date()
+
+
+# --- terms (学期) and school years (学年) ----------------------------------------------------
+# A Chinese school year starts in autumn. The studio counts two terms a year, by the months
+# of the studio's calendar: the spring term (春季学期) is February to July, the autumn term
+# (秋季学期) August to January of the next year (the winter holiday falls in it). A school
+# year (学年) is an autumn term and the spring term after it: 1 August to 31 July.
+SPRING_MONTHS = range(2, 8)
+
+
+def term_bounds(day):
+    """The first and the last day of the term ``day`` falls in, and its kind ("spring" or
+    "autumn")."""
+    if day.month in SPRING_MONTHS:
+        return date(day.year, 2, 1), date(day.year, 7, 31), "spring"
+    start_year = day.year if day.month >= 8 else day.year - 1
+    return date(start_year, 8, 1), date(start_year + 1, 1, 31), "autumn"
+
+
+def school_year_bounds(day):
+    """1 August to 31 July: the school year ``day`` falls in."""
+    start_year = day.year if day.month >= 8 else day.year - 1
+    return date(start_year, 8, 1), date(start_year + 1, 7, 31)
+
+
+def utc_bounds(first_day, last_day, studio=None):
+    """The naive-UTC instants [start, end) covering the studio's days ``first_day`` ..
+    ``last_day``, to compare with stored timestamps."""
+    zone = studio_zone(studio)
+
+    def start_of(day):
+        return (datetime.combine(day, time.min, zone).astimezone(timezone.utc)
+                .replace(tzinfo=None))
+    return start_of(first_day), start_of(last_day + timedelta(days=1))
 
 
 def studio_time(value, studio=None):

@@ -4,7 +4,7 @@ import hashlib
 import os
 import random
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -91,6 +91,8 @@ def seed_demo():
         created.append("tasks and lesson cases")
     if seed_discussion(math):
         created.append("threads and live discussion")
+    if seed_observations_and_plans(math):
+        created.append("lesson observations and growth plans")
     db.session.commit()
     return created
 
@@ -258,4 +260,83 @@ def seed_discussion(studio):
     for number, (username, body) in enumerate(lines, start=1):
         chat.post_message(studio, room, _user(username), f"demo-{number}", body)
     chat.post_message(studio, seminar.room, master, "demo-seminar-1", "研讨开始，请各组代表先发言。")
+    return True
+
+
+# --- lesson observations and three-year growth plans ----------------------------------------
+OBSERVED_TOPICS = [("数学", "七年级", "有理数的加法"), ("数学", "七年级", "一元一次方程的应用"),
+                   ("数学", "八年级", "勾股定理"), ("数学", "八年级", "一次函数的图像"),
+                   ("数学", "九年级", "二次函数的性质"), ("数学", "九年级", "圆周角定理"),
+                   ("物理", "八年级", "光的折射"), ("语文", "七年级", "《春》")]
+OBSERVATION_NOTES = dict(
+    learner_analysis="课前用小测了解学生对旧知的掌握，分层提问照顾到了学困生。",
+    lesson_design="情境—探究—应用三个环节层层递进，例题选择贴近学生生活。",
+    teaching_delivery="小组合作分工明确，教师巡视指导及时；板书条理清晰。",
+    reflection="课后与授课教师交流：练习时间偏紧，可把部分练习移到课后分层完成。")
+PLAN_SECTIONS = dict(
+    situation="任教七年级数学，教龄一年。\n\n- 优势：熟悉教材，乐于学习新技术；\n"
+              "- 不足：**学情分析**不够细致，课堂节奏把握不稳。",
+    goal_year1="站稳讲台：上好每一节规范课，完成一份规范课教学课例。",
+    goal_year2="形成特色：在作业设计与分层教学上有自己的做法，参与一项区级课题。",
+    goal_year3="形成风格：上一节市级公开课，撰写一篇教学论文。",
+    measures="1. 每学期听课不少于25节，写好听课记录；\n2. 每月读一本教育教学专著；\n"
+             "3. 每学期打磨一节课例，请导师评课；\n4. 参加工作室全部研训活动。",
+    outcomes="规范课教学课例1份、听课记录50节以上、读书笔记6篇、教学论文1篇。")
+
+
+def seed_observations_and_plans(studio):
+    """Observations of this term for most members, a growth plan for most (some revised a
+    year later, with the mentor's comments and evidence), once per studio."""
+    from blueprints.observations.operations import record_observation
+    from blueprints.plans import operations as plans
+    from models.notification import Notification
+    from models.observation import Observation
+    from models.plan import GrowthPlan
+    from studio.dates import studio_today, term_bounds
+
+    if db.session.execute(select(Observation.id).where(Observation.studio_id == studio.id)).first():
+        return False
+    rng = random.Random(9)
+    today = studio_today(studio)
+    first, _last, _kind = term_bounds(today)
+    span = max((today - first).days, 0)
+    master = _user("master")
+    backbones = [_user(f"backbone{b:02d}") for b in range(1, 11)]
+    teachers = [_user(f"teacher{n:03d}") for n in range(1, 81)]
+    schools = SCHOOLS
+    for number, member in enumerate(backbones + teachers):
+        how_many = 0 if number % 9 == 8 else rng.randint(2, 26)
+        for _ in range(how_many):
+            subject, grade, topic = rng.choice(OBSERVED_TOPICS)
+            record_observation(studio, member, dict(
+                observed_on=first + timedelta(days=rng.randint(0, span)),
+                school=rng.choice(schools), teacher=rng.choice(SURNAMES) + "老师",
+                subject=subject, grade=grade, topic=topic,
+                rating=rng.choice(("excellent", "good", "good", "fair")),
+                overall="整体设计合理，学生参与度高。", **OBSERVATION_NOTES))
+    last_year = datetime.utcnow() - timedelta(days=365)
+    for number, member in enumerate([master] + backbones + teachers):
+        if number % 5 == 4:
+            continue                                    # about one in five has no plan yet
+        version = plans.save_plan(studio, member, PLAN_SECTIONS, "")
+        plan = db.session.get(GrowthPlan, version.plan_id)
+        if number % 3 == 0:                            # written a year ago, revised this year
+            version.created_at = plan.created_at = last_year
+            plans.save_plan(studio, member, dict(
+                PLAN_SECTIONS, goal_year1=PLAN_SECTIONS["goal_year1"] + "（已完成）",
+                measures=PLAN_SECTIONS["measures"] + "\n5. 每月上一节组内研究课。"),
+                "第二年修订：第一年目标已完成，增加研究课。")
+        elif number % 3 == 1:                          # written last year, not revised yet
+            version.created_at = plan.created_at = plan.revised_at = last_year
+        reader = studio.mentor_of(member) or (master if member != master else None)
+        if reader is not None and number % 2 == 0:
+            plans.comment_plan(plan, reader, "目标清晰，措施具体。建议把听课记录与课例打磨结合起来。")
+        mine = db.session.execute(select(Observation).where(
+            Observation.studio_id == studio.id, Observation.author_id == member.id)
+            .order_by(Observation.id).limit(2)).scalars().all()
+        for observation in mine:
+            plans.add_evidence(plan, member, "1", f"observation:{observation.id}")
+    # the demo's bells should show what happens next, not the seeding itself
+    db.session.execute(db.update(Notification).where(Notification.kind.like("plan_%"))
+                       .values(read_at=datetime.utcnow()))
     return True

@@ -55,11 +55,25 @@ NOTIFICATION_LABELS = {
     "task_due_soon": _l("A task is due within two days"),
     "task_overdue": _l("A task is overdue"),
     "review_waiting": _l("A lesson case has waited 5 days for your review (target: 7 days)"),
+    "plan_written": _l("A growth plan was written"),
+    "plan_revised": _l("A growth plan was revised"),
+    "plan_commented": _l("Your growth plan has a new comment"),
 }
 # Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
 HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
                       "observation": _l("Lesson observations"), "course": _l("Courses"),
                       "manual": _l("Adjustments")}
+
+# Lesson observations (听课记录) and growth plans (三年成长规划)
+OBSERVATION_RATING_LABELS = {"excellent": _l("Excellent"), "good": _l("Good"),
+                             "fair": _l("Adequate"), "weak": _l("Needs improvement")}
+TERM_LABELS = {"spring": _l("Spring term"), "autumn": _l("Autumn term")}
+PLAN_SECTION_LABELS = {"situation": _l("Current situation"),
+                       "goal_year1": _l("Goal for year 1"), "goal_year2": _l("Goal for year 2"),
+                       "goal_year3": _l("Goal for year 3"), "measures": _l("Actions"),
+                       "outcomes": _l("Expected results")}
+EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
+                        "hours": _l("Study-hour entry")}
 
 
 def all_labels():
@@ -68,4 +82,7 @@ def all_labels():
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
                 audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS,
-                part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS)
+                part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS,
+                rating_labels=OBSERVATION_RATING_LABELS,
+                term_labels=TERM_LABELS, plan_section_labels=PLAN_SECTION_LABELS,
+                evidence_kind_labels=EVIDENCE_KIND_LABELS)

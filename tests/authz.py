@@ -127,6 +127,34 @@ MATRIX = {
     ("/studios/<int:studio_id>/seminars", "POST"): ({}, E(LOGIN, 403, 400, 400, 403, 403)),
     ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"): (None, ALL_MEMBERS),
 
+    # Lesson observations: ``observation_id`` is the new teacher's (seen by its author, their
+    # mentor, the master and the office); the master sets the targets.
+    ("/studios/<int:studio_id>/observations", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/observations/new", "GET"): (None, MEMBERS_ONLY),
+    ("/studios/<int:studio_id>/observations/new", "POST"): ({}, E(LOGIN, 403, 400, 400, 400, 403)),
+    ("/studios/<int:studio_id>/observations/<int:observation_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/observations/<int:observation_id>/edit", "GET"):
+        (None, E(LOGIN, 403, 403, 403, 200, 403)),
+    ("/studios/<int:studio_id>/observations/<int:observation_id>/edit", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 400, 403)),
+    ("/studios/<int:studio_id>/observations/<int:observation_id>/delete", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 302, 403)),
+    ("/studios/<int:studio_id>/observations/rules", "POST"): ({}, MANAGERS_POST_EMPTY),
+
+    # Growth plans: ``plan_id`` is the new teacher's (two versions, one evidence link); the
+    # mentor and the master comment, the office reads.
+    ("/studios/<int:studio_id>/plans", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/plans/mine", "GET"): (None, MEMBERS_ONLY),
+    ("/studios/<int:studio_id>/plans/mine", "POST"): ({}, E(LOGIN, 403, 400, 400, 400, 403)),
+    ("/studios/<int:studio_id>/plans/<int:plan_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/plans/<int:plan_id>/diff", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/plans/<int:plan_id>/comments", "POST"):
+        ({}, E(LOGIN, 403, 400, 400, 403, 403)),
+    ("/studios/<int:studio_id>/plans/<int:plan_id>/evidence", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 400, 403)),
+    ("/studios/<int:studio_id>/plans/<int:plan_id>/evidence/<int:evidence_id>/remove", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 302, 403)),
+
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
 }
@@ -139,7 +167,7 @@ def url_values(cast):
     """Values for URL parameters: the cast's studio, its new teacher, a batch that does not
     exist (authorization is checked before the lookup), a task and lesson cases."""
     from studio.extensions import db
-    from tests.factories import make_case, make_task
+    from tests.factories import make_case, make_observation, make_plan, make_task
 
     task = make_task(cast.studio, cast.master, [cast.backbone, cast.new_teacher])
     case = make_case(cast.studio, cast.new_teacher, state="submitted", reviewer=cast.backbone)
@@ -155,6 +183,12 @@ def url_values(cast):
                 body_html="<p>紧张但很充实。</p>")
     seminar = Seminar(studio=cast.studio, title="专题研讨：作业设计", created_by_id=cast.master.id)
     db.session.add_all([post, seminar])
+    observation = make_observation(cast.studio, cast.new_teacher)
+    plan = make_plan(cast.studio, cast.new_teacher, versions=2)
+    from models.plan import PlanEvidence
+    evidence = PlanEvidence(plan_id=plan.id, goal=1, kind="observation",
+                            target_id=observation.id, label="听课")
+    db.session.add(evidence)
     db.session.commit()
     return {"thread_id": thread.id, "post_id": post.id, "seminar_id": seminar.id,
             "subject_type": "task", "subject_id": task.id,
@@ -162,4 +196,5 @@ def url_values(cast):
             "task_id": task.id, "assignment_id": task.assignments[1].id if
             task.assignments[1].user_id == cast.new_teacher.id else task.assignments[0].id,
             "case_id": case.id, "draft_case_id": draft.id, "empty_draft_id": empty.id,
-            "file_id": case.latest.recording_file_id, "fmt": "xlsx"}
+            "file_id": case.latest.recording_file_id, "observation_id": observation.id,
+            "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx"}

@@ -71,3 +71,39 @@ def make_case(studio, author, state="draft", reviewer=None, kind="standard", com
     db.session.add(version)
     db.session.flush()
     return case
+
+
+def make_observation(studio, author, observed_on=None, topic="一次函数的图像", **fields):
+    """A lesson observation, written straight to the table (no hours credited)."""
+    from models.observation import Observation
+    observation = Observation(studio_id=studio.id, author_id=author.id,
+                              observed_on=observed_on or date.today(),
+                              teacher=fields.pop("teacher", "刘老师"),
+                              school=fields.pop("school", "郑州市第八中学"), subject="数学",
+                              grade="八年级", topic=topic,
+                              teaching_delivery=fields.pop("teaching_delivery", "小组合作充分。"),
+                              rating=fields.pop("rating", "good"), **fields)
+    db.session.add(observation)
+    db.session.flush()
+    return observation
+
+
+PLAN_TEXT = {"situation": "教龄一年，课堂节奏把握不足。", "goal_year1": "站稳讲台。",
+             "goal_year2": "形成特色。", "goal_year3": "形成风格。",
+             "measures": "每学期听课25节。", "outcomes": "一份规范课例。"}
+
+
+def make_plan(studio, author, versions=1, revised_at=None):
+    """A growth plan with ``versions`` saved versions (each changes the first goal)."""
+    from models.plan import GrowthPlan, PlanVersion
+    plan = GrowthPlan(studio_id=studio.id, author_id=author.id)
+    db.session.add(plan)
+    db.session.flush()
+    for number in range(1, versions + 1):
+        text = dict(PLAN_TEXT, goal_year1=PLAN_TEXT["goal_year1"] + "（修订）" * (number - 1))
+        db.session.add(PlanVersion(plan_id=plan.id, number=number, **text,
+                                   **{f"{k}_html": f"<p>{v}</p>" for k, v in text.items()}))
+    if revised_at is not None:
+        plan.revised_at = plan.created_at = revised_at
+    db.session.flush()
+    return plan

@@ -16,7 +16,7 @@ from studio.extensions import db
 from studio.labels import STATE_LABELS
 from tests.conftest import join, make_user, mentor
 from tests.coreloop import count, login, section, text
-from tests.factories import WEBM, make_case, stored_file
+from tests.factories import WEBM, make_case, make_plan, stored_file
 
 ACTIONS = sorted({action for moves in TRANSITIONS.values() for action in moves})
 RUBRIC = {"learner_analysis_score": "4", "learner_analysis_comment": "学情数据充分",
@@ -567,9 +567,17 @@ def test_the_required_work_tracker(client, people):
                              created_by_id=people.master.id))
     db.session.commit()
     login(client, people.master)
-    page = text(client.get(f"/studios/{people.studio.id}/progress"))
-    rows = {m.group(1): m.group(0)
-            for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page, re.S)}
+
+    def tracker_rows():
+        page = text(client.get(f"/studios/{people.studio.id}/progress"))
+        return page, {m.group(1): m.group(0)
+                      for m in re.finditer(r"<tr><td>([^<]+)</td>.*?</tr>", page, re.S)}
+    # the growth plan is required work too: without it the case and the hours are not enough
+    page, rows = tracker_rows()
+    assert "Approved" in rows["张新师"] and "50.0 / 50" in rows["张新师"] and "✓" not in rows["张新师"]
+    make_plan(people.studio, people.new_teacher)
+    db.session.commit()
+    page, rows = tracker_rows()
     assert "Approved" in rows["张新师"] and "50.0 / 50" in rows["张新师"] and "✓" in rows["张新师"]
     assert "In review" in rows["吴新师"] and "✓" not in rows["吴新师"]
     assert "Recommended as excellent" in rows["李骨干"] and "missing" in rows["李骨干"]

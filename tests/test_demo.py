@@ -134,3 +134,19 @@ def test_the_seed_demo_command_prints_the_logins(app):
     assert again.exit_code == 0, again.output
     assert "already loaded" in again.output
     assert DEMO_PASSWORD in again.output and "backbone01" in again.output
+
+
+def test_the_demo_has_observations_this_term_and_growth_plans_some_revised(app):
+    from blueprints.observations.operations import counts_this_term
+    from blueprints.plans.operations import plan_status
+    from models.plan import PlanComment, PlanEvidence
+    seed_demo()
+    maths = studio_named(MATHS)
+    observed = counts_this_term(maths)
+    assert len(observed) >= 70 and max(observed.values()) >= 20      # many members, some done
+    status = plan_status(maths)
+    assert 60 <= len(status) < 91                                    # most have a plan
+    assert any(versions == 2 and revised for _plan, versions, revised in status.values())
+    assert any(versions == 1 and not revised for _plan, versions, revised in status.values())
+    assert db.session.execute(select(func.count()).select_from(PlanComment)).scalar() > 10
+    assert db.session.execute(select(func.count()).select_from(PlanEvidence)).scalar() > 10

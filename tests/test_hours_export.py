@@ -12,7 +12,7 @@ from models import HourEntry, Membership
 from studio.extensions import db
 from tests.conftest import join, login, make_user
 
-HEADER = ["序号", "姓名", "用户名", "学校", "学科", "角色", "任务", "研训活动", "听课", "课程学习",
+HEADER = ["序号", "姓名", "用户名", "学校", "学科", "角色", "任务", "研训活动", "听课记录", "课程学习",
           "学时调整", "合计", "目标", "是否达标", "首次登记", "最近登记", "统计截至"]
 
 

@@ -128,26 +128,47 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
     refuse are repaired; the downgrade maps task credits back."""
     from datetime import date
 
-    from tests.conftest import join, make_studio, make_user
-    from tests.factories import make_task
+    from datetime import timedelta
+
+    from models import Assignment, Membership, Task
+    from tests.conftest import make_user
 
     before = "d641761d9448"
     with migrated_app(url, upload_dir):
         flask_migrate.downgrade(revision=before)
-        studio = make_studio("迁移测试工作室")
+        # The studio row is written in SQL: the Studio model has columns later migrations add.
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO studios (name, subject, school_stage, region, status, max_backbone,"
+                " min_new_teachers, max_new_teachers, hours_target_new_teacher,"
+                " hours_target_backbone, created_at) VALUES ('迁移测试工作室', '数学', 'junior',"
+                " '', 'active', 10, 50, 100, 50, 60, :now)"), {"now": date.today()})
+            studio_id = connection.execute(text("SELECT id FROM studios")).scalar_one()
         master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
-        join(studio, master, "master")
-        join(studio, teacher, "new_teacher")
         db.session.flush()
-        task = make_task(studio, master, [teacher], deliverable="reflection", hours=4)
-        assignment_id = task.assignments[0].id
+        db.session.add_all([Membership(studio_id=studio_id, user_id=master.id, role="master"),
+                            Membership(studio_id=studio_id, user_id=teacher.id,
+                                       role="new_teacher")])
+        task = Task(studio_id=studio_id, created_by_id=master.id, title="反思", description="",
+                    focus="reflection", deliverable="reflection", hours=4, audience="members",
+                    opens_on=date.today(), due_on=date.today() + timedelta(days=7))
+        db.session.add(task)
+        db.session.flush()
+        assignment = Assignment(task_id=task.id, user_id=teacher.id)
+        db.session.add(assignment)
+        db.session.flush()
+        assignment_id, teacher_id = assignment.id, teacher.id
         db.session.commit()
+        # Nothing of the session may stay open across the migrations: an idle transaction
+        # that read users would make PostgreSQL's DROP TABLE of any table with a foreign key
+        # to users (a downgrade) wait for ever.
+        db.session.close()
         # NUMERIC(6, 1) on PostgreSQL holds NaN but not infinity; SQLite the other way round
         not_finite = float("nan") if postgres else float("inf")
         bad = [not_finite, 0, 1000]
-        rows = [dict(s=studio.id, u=teacher.id, a=4, src="task", asg=assignment_id),
-                dict(s=studio.id, u=teacher.id, a=2.5, src="manual", asg=None)] + [
-            dict(s=studio.id, u=teacher.id, a=amount, src="manual", asg=None) for amount in bad]
+        rows = [dict(s=studio_id, u=teacher_id, a=4, src="task", asg=assignment_id),
+                dict(s=studio_id, u=teacher_id, a=2.5, src="manual", asg=None)] + [
+            dict(s=studio_id, u=teacher_id, a=amount, src="manual", asg=None) for amount in bad]
         with db.engine.begin() as connection:
             for row in rows:
                 connection.execute(text(

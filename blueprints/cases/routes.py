@@ -331,6 +331,8 @@ def progress(studio_id):
     """Required work (成果要求): per member, which required items exist and in what state; per
     studio, the share done. Fixed number of queries whatever the studio's size."""
     from blueprints.hours.operations import totals_by_member
+    from blueprints.observations.operations import counts_this_term, current_term
+    from blueprints.plans.operations import plan_status
     from models.studio import Roster
 
     studio = load_studio(studio_id)
@@ -343,6 +345,8 @@ def progress(studio_id):
         if key not in best or STATE_RANK[state] > STATE_RANK[best[key]]:
             best[key] = state
     totals = totals_by_member(studio)
+    observed = counts_this_term(studio)
+    plans = plan_status(studio)
     everyone = roster.everyone
     rows = []
     for user in everyone:
@@ -350,10 +354,13 @@ def progress(studio_id):
         items = [(kind, best.get((user.id, kind))) for kind in REQUIRED[member_role]]
         target = studio.hours_target(member_role)
         hours = totals.get(user.id, 0.0)
+        plan = plans.get(user.id)  # (plan, versions, revised this school year) or None
         done = all(state in FINISHED for _, state in items) and \
-            (target is None or hours >= target)
+            (target is None or hours >= target) and plan is not None
         rows.append({"user": user, "role": member_role, "parts": items, "hours": hours,
-                     "target": target, "done": done})
+                     "target": target, "done": done, "plan": plan,
+                     "observed": observed.get(user.id, 0),
+                     "observation_target": studio.observation_target(member_role)})
     share = (sum(r["done"] for r in rows) / len(rows)) if rows else 0.0
     if not studio.is_run_by(current_user):
         mine = {current_user.id} | {u.id for mentor, mentees in roster.groups
@@ -365,4 +372,5 @@ def progress(studio_id):
     return render_template("cases/progress.html", studio=studio, page=page, share=share, flt=flt,
                            groups=group_choices(roster, visible),
                            roles=role_choices(roster, visible), twins=same_names(everyone),
-                           total_members=len(everyone), **all_labels())
+                           total_members=len(everyone), term=current_term(studio)[2],
+                           **all_labels())

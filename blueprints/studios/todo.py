@@ -49,6 +49,7 @@ class Todo:
         totals = totals_by_member(studio)
         self.target = studio.hours_target(role)
         self.hours = round(totals.get(user.id, 0.0), 1)
+        self._observations_and_plan(studio, user, role)
         self._unread_threads(studio, user)
         self._mentions(studio, user)
         self.runs = studio.is_run_by(user)
@@ -63,6 +64,16 @@ class Todo:
             select(Assignment).join(Task, Assignment.task_id == Task.id)
             .where(Task.studio_id == studio.id, Assignment.user_id == user.id)
             .order_by(Task.due_on, Task.id)).scalars().all()
+
+    def _observations_and_plan(self, studio, user, role):
+        """听课 n / target this term, and the growth plan: missing, or not revised this school
+        year (two or three statements)."""
+        from blueprints.observations.operations import counts_this_term
+        from blueprints.plans.operations import plan_status
+        self.observation_target = studio.observation_target(role)
+        self.observed = counts_this_term(studio, [user.id]).get(user.id, 0)
+        self.member = role is not None
+        self.plan = plan_status(studio, [user.id]).get(user.id)  # (plan, versions, revised)
 
     def _unread_threads(self, studio, user):
         """Threads the user may see with a post after their read marker (the thread list's
