@@ -5,6 +5,7 @@ from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredF
 from models.hours import HourEntry
 from models.imports import ImportBatch
 from models.notification import Notification, ReminderSent
+from models.project import ProjectMember, ProjectReport, ResearchProject
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
 from models.task import Assignment, Task
 from models.thread import Post, Thread, ThreadRead
@@ -14,6 +15,6 @@ __all__ = [
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
     "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "ReminderSent",
-    "Review",
+    "ProjectMember", "ProjectReport", "ResearchProject", "Review",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

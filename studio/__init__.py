@@ -156,6 +156,7 @@ def register_blueprints(app):
     from blueprints.notifications import bp as notifications_bp
     from blueprints.studios import bp as studios_bp
     from blueprints.tasks import bp as tasks_bp
+    from blueprints.projects import bp as projects_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -164,6 +165,7 @@ def register_blueprints(app):
     app.register_blueprint(cases_bp, url_prefix="/studios")
     app.register_blueprint(threads_bp, url_prefix="/studios")
     app.register_blueprint(chat_bp, url_prefix="/studios")
+    app.register_blueprint(projects_bp, url_prefix="/studios")
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")

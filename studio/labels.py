@@ -55,7 +55,15 @@ NOTIFICATION_LABELS = {
     "task_due_soon": _l("A task is due within two days"),
     "task_overdue": _l("A task is overdue"),
     "review_waiting": _l("A lesson case has waited 5 days for your review (target: 7 days)"),
+    "project_report_submitted": _l("A research project report was handed in to you"),
+    "project_report_approved": _l("A research project report was approved"),
+    "project_report_returned": _l("A research project report was returned for revision"),
 }
+# Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
+PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
+                        "closing": _l("Conclusion")}
+PROJECT_STATE_LABELS = {"open": _l("Writing the report"), "submitted": _l("Waiting for review"),
+                        "returned": _l("Returned for revision"), "finished": _l("Finished")}
 # Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
 HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
                       "observation": _l("Lesson observations"), "course": _l("Courses"),
@@ -68,4 +76,6 @@ def all_labels():
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
                 audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS,
-                part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS)
+                part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS,
+                project_stage_labels=PROJECT_STAGE_LABELS,
+                project_state_labels=PROJECT_STATE_LABELS)
