@@ -7,7 +7,7 @@ import os
 import pytest
 from flask import current_app
 
-from models import AuditLog, Notification, StoredFile
+from models import AuditLog, Notification, StoredFile, User
 from models.project import ProjectReport, ResearchProject
 from studio.extensions import db
 from tests.conftest import join, make_user
@@ -305,3 +305,18 @@ def test_the_studio_home_and_the_nav_show_the_projects_with_their_stage(client, 
     card = section(page, "home-projects")
     assert "初中数学单元整体教学的实践研究" in card and "中期" in card and "撰写报告中" in card
     assert f'href="/studios/{cast.studio.id}/projects">课题研究</a>' in page
+
+
+def test_the_demo_has_a_project_at_midterm_with_its_opening_report_approved(client):
+    from studio.demo import seed_demo
+    assert "research projects" in seed_demo()
+    project = db.session.execute(db.select(ResearchProject)).scalar_one()
+    assert (project.stage, project.state, project.leader.username) == ("midterm", "open",
+                                                                       "backbone01")
+    assert [(r.stage, r.decision) for r in project.reports] == [("opening", "approved")]
+    member = db.session.execute(db.select(User).where(User.username == "teacher001")).scalar_one()
+    login(client, member)
+    document = client.get(url(project, f"/reports/{project.reports[0].id}/file"))
+    assert document.status_code == 200 and document.data.startswith(b"%PDF-")
+    assert document.mimetype == "application/pdf"
+    assert "research projects" not in seed_demo()
