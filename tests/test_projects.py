@@ -13,6 +13,7 @@ from studio.extensions import db
 from tests.conftest import join, make_user
 from tests.coreloop import count, login, section, text
 from tests.factories import PDF, WEBM, docx_bytes, make_project
+from tests.test_i18n import compiled_catalog, english_words, fresh_g  # noqa: F401 (fixtures)
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>" + b" " * 2048
 
@@ -320,3 +321,29 @@ def test_the_demo_has_a_project_at_midterm_with_its_opening_report_approved(clie
     assert document.status_code == 200 and document.data.startswith(b"%PDF-")
     assert document.mimetype == "application/pdf"
     assert "research projects" not in seed_demo()
+
+
+@pytest.mark.parametrize("who,tail", [("master", ""), ("master", "/new"), ("master", "/{p}"),
+                                      ("backbone", "/{p}"), ("backbone", "/{p}/edit"),
+                                      ("master", "/{w}"), ("new_teacher", "/{r}")])
+def test_project_pages_show_no_english_in_chinese(client, cast, compiled_catalog, fresh_g, who,
+                                                  tail):
+    """Every word on the pages is translated; file formats and file names aside."""
+    project = make_project(cast)                          # the backbone hands in here
+    waiting = make_project(cast, stage="opening", state="submitted", title="乙")  # master decides
+    returned = make_project(cast, stage="closing", state="returned", title="丙")
+    returned.reports.append(ProjectReport(stage="closing", number=1, file=project.reports[0].file,
+                                          author_id=cast.backbone.id, decision="returned",
+                                          reason="请补充数据。", reason_html="<p>请补充数据。</p>"))
+    db.session.commit()
+    login(client, getattr(cast, who), locale="zh_CN")
+    path = f"/studios/{cast.studio.id}/projects" + tail.format(p=project.id, w=waiting.id,
+                                                               r=returned.id)
+    response = client.get(path)
+    assert response.status_code == 200
+    usernames = {u.username for u in db.session.execute(db.select(User)).scalars()}
+    allowed = usernames | {"English", "MB", "B", "KB", "pdf", "docx", "pptx", "Markdown"}
+    assert not english_words(response.get_data(as_text=True), allowed)
+    assert "returned-reasons" in response.get_data(as_text=True) or tail != "/{r}"
+    login(client, getattr(cast, who), locale="en")             # the check does see words
+    assert english_words(client.get(path).get_data(as_text=True), allowed)
