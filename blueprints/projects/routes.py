@@ -23,7 +23,8 @@ def index(studio_id):
         .options(selectinload(ResearchProject.memberships))
         .order_by(ResearchProject.updated_at.desc(), ResearchProject.id.desc())).scalars().all()
     return render_template("projects/index.html", studio=studio, projects=projects,
-                           stages=STAGES, can_create=ResearchProject.can_create(studio, current_user),
+                           stages=STAGES,
+                           can_create=ResearchProject.can_create(studio, current_user),
                            **all_labels())
 
 
