@@ -7,6 +7,7 @@ from models.imports import ImportBatch
 from models.notification import Notification, ReminderSent
 from models.observation import Observation
 from models.plan import GrowthPlan, PlanComment, PlanEvidence, PlanVersion
+from models.project import ProjectMember, ProjectReport, ResearchProject
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
 from models.task import Assignment, Task
 from models.thread import Post, Thread, ThreadRead
@@ -15,8 +16,8 @@ from models.user import User
 __all__ = [
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
-    "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification", "Observation",
-    "PlanComment", "PlanEvidence", "PlanVersion", "ReminderSent",
-    "Review",
+    "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",
+    "Observation", "PlanComment", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",
+    "ReminderSent", "ResearchProject", "Review",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

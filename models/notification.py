@@ -5,7 +5,8 @@ from studio.extensions import db
 KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requested",
          "case_approved", "case_recommended", "assignment_submitted", "assignment_returned",
          "assignment_completed", "video_comment", "mentioned", "task_due_soon", "task_overdue",
-         "review_waiting", "plan_written", "plan_revised", "plan_commented")
+         "review_waiting", "plan_written", "plan_revised", "plan_commented",
+         "project_report_submitted", "project_report_approved", "project_report_returned")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

@@ -192,6 +192,7 @@ def register_blueprints(app):
     from blueprints.tasks import bp as tasks_bp
     from blueprints.observations import bp as observations_bp
     from blueprints.plans import bp as plans_bp
+    from blueprints.projects import bp as projects_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -202,6 +203,7 @@ def register_blueprints(app):
     app.register_blueprint(chat_bp, url_prefix="/studios")
     app.register_blueprint(observations_bp, url_prefix="/studios")
     app.register_blueprint(plans_bp, url_prefix="/studios")
+    app.register_blueprint(projects_bp, url_prefix="/studios")
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -93,6 +93,8 @@ def seed_demo():
         created.append("threads and live discussion")
     if seed_observations_and_plans(math):
         created.append("lesson observations and growth plans")
+    if seed_research(math):
+        created.append("research projects")
     db.session.commit()
     return created
 
@@ -339,4 +341,67 @@ def seed_observations_and_plans(studio):
     # the demo's bells should show what happens next, not the seeding itself
     db.session.execute(db.update(Notification).where(Notification.kind.like("plan_%"))
                        .values(read_at=datetime.utcnow()))
+    return True
+
+
+# --- research projects: one at 中期, its 开题 report approved ----------------------------------
+def demo_pdf(user, name, lines):
+    """A small one-page PDF, stored like any upload (by its hash)."""
+    from flask import current_app
+
+    from models.case import StoredFile
+    text = "".join(f"BT /F1 14 Tf 72 {760 - 24 * i} Td ({line}) Tj ET\n"
+                   for i, line in enumerate(lines)).encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    data, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    sha = hashlib.sha256(data).hexdigest()
+    stored = StoredFile(sha256=sha, size=len(data), mimetype="application/pdf",
+                        uploaded_by_id=user.id, original_name=name)
+    path = os.path.join(current_app.config["UPLOAD_DIR"], stored.relative_path)
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+    db.session.add(stored)
+    return stored
+
+
+def seed_research(studio):
+    """One research project led by a backbone teacher, at the midterm stage with its opening
+    report approved by the master, once per studio."""
+    from blueprints.projects import operations as projects
+    from models.project import ResearchProject
+
+    if db.session.execute(select(ResearchProject.id)
+                          .where(ResearchProject.studio_id == studio.id)).first():
+        return False
+    master, leader = _user("master"), _user("backbone01")
+    members = [_user("backbone02")] + [_user(f"teacher{n:03d}") for n in range(1, 5)]
+    project = projects.create_project(studio, master, dict(
+        title="“双减”背景下初中数学分层作业设计的实践研究",
+        summary="**研究问题**：如何在减少作业总量的同时，让不同层次的学生都得到有效练习。\n\n"
+                "**研究目标**：形成七、八年级各一个单元的分层作业案例集和评价办法。\n\n"
+                "**研究方法**：行动研究、问卷调查、课例分析。",
+        leader_id=leader.id, member_ids=[m.id for m in members]))
+    document = demo_pdf(leader, "分层作业设计-开题报告.pdf",
+                        ["Kaiti baogao (opening report)", "Fenceng zuoye sheji shijian yanjiu",
+                         "Zhengzhou, 2026"])
+    projects.hand_in_report(project, leader, document,
+                            "本报告说明了课题的研究背景、核心概念、研究目标与内容、研究方法和"
+                            "三年的实施计划，附前测问卷。")
+    projects.decide_report(project, master, "approve",
+                           "选题切合“双减”要求，研究方法可行。中期请重点呈现两个单元的作业样例和学生反馈数据。")
     return True

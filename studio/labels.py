@@ -58,7 +58,15 @@ NOTIFICATION_LABELS = {
     "plan_written": _l("A growth plan was written"),
     "plan_revised": _l("A growth plan was revised"),
     "plan_commented": _l("Your growth plan has a new comment"),
+    "project_report_submitted": _l("A research project report was handed in to you"),
+    "project_report_approved": _l("A research project report was approved"),
+    "project_report_returned": _l("A research project report was returned for revision"),
 }
+# Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
+PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
+                        "closing": _l("Conclusion")}
+PROJECT_STATE_LABELS = {"open": _l("Writing the report"), "submitted": _l("Waiting for review"),
+                        "returned": _l("Returned for revision"), "finished": _l("Finished")}
 # Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
 HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
                       "observation": _l("Lesson observations"), "course": _l("Courses"),
@@ -70,7 +78,7 @@ OBSERVATION_RATING_LABELS = {"excellent": _l("Excellent"), "good": _l("Good"),
 TERM_LABELS = {"spring": _l("Spring term"), "autumn": _l("Autumn term")}
 PLAN_SECTION_LABELS = {"situation": _l("Current situation"),
                        "goal_year1": _l("Goal for year 1"), "goal_year2": _l("Goal for year 2"),
-                       "goal_year3": _l("Goal for year 3"), "measures": _l("Actions"),
+                       "goal_year3": _l("Goal for year 3"), "measures": _l("Actions to take"),
                        "outcomes": _l("Expected results")}
 EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
                         "hours": _l("Study-hour entry")}
@@ -85,4 +93,6 @@ def all_labels():
                 part_labels=part_labels, hour_source_labels=HOUR_SOURCE_LABELS,
                 rating_labels=OBSERVATION_RATING_LABELS,
                 term_labels=TERM_LABELS, plan_section_labels=PLAN_SECTION_LABELS,
-                evidence_kind_labels=EVIDENCE_KIND_LABELS)
+                evidence_kind_labels=EVIDENCE_KIND_LABELS,
+                project_stage_labels=PROJECT_STAGE_LABELS,
+                project_state_labels=PROJECT_STATE_LABELS)

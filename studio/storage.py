@@ -27,8 +27,9 @@ ACCEPT = {
 }
 
 
-# Views whose forms carry a lesson-case design document and recording.
-LARGE_UPLOAD_ENDPOINTS = {"cases.new", "cases.edit"}
+# Views whose forms carry a lesson-case design document and recording, or a research
+# project's stage report.
+LARGE_UPLOAD_ENDPOINTS = {"cases.new", "cases.edit", "projects.hand_in"}
 
 
 def allow_large_uploads():

@@ -155,6 +155,22 @@ MATRIX = {
     ("/studios/<int:studio_id>/plans/<int:plan_id>/evidence/<int:evidence_id>/remove", "POST"):
         ({}, E(LOGIN, 403, 403, 403, 302, 403)),
 
+    # Research projects: ``project_id`` is led by the backbone, the new teacher a member, at the
+    # midterm stage with its opening report (``report_id``) approved; ``submitted_project_id``
+    # has a report waiting for the master. The admin reads, does not edit.
+    ("/studios/<int:studio_id>/projects", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/projects/new", "GET"): (None, SETTERS),
+    ("/studios/<int:studio_id>/projects/new", "POST"): ({}, SETTERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/projects/<int:project_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/projects/<int:project_id>/edit", "GET"): (None, SETTERS),
+    ("/studios/<int:studio_id>/projects/<int:project_id>/edit", "POST"): ({}, SETTERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/projects/<int:project_id>/reports", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    ("/studios/<int:studio_id>/projects/<int:project_id>/review", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403), {"project_id": "submitted_project_id"}),
+    ("/studios/<int:studio_id>/projects/<int:project_id>/reports/<int:report_id>/file", "GET"):
+        (None, ALL_MEMBERS),
+
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
 }
@@ -167,7 +183,7 @@ def url_values(cast):
     """Values for URL parameters: the cast's studio, its new teacher, a batch that does not
     exist (authorization is checked before the lookup), a task and lesson cases."""
     from studio.extensions import db
-    from tests.factories import make_case, make_observation, make_plan, make_task
+    from tests.factories import make_case, make_observation, make_plan, make_project, make_task
 
     task = make_task(cast.studio, cast.master, [cast.backbone, cast.new_teacher])
     case = make_case(cast.studio, cast.new_teacher, state="submitted", reviewer=cast.backbone)
@@ -189,6 +205,8 @@ def url_values(cast):
     evidence = PlanEvidence(plan_id=plan.id, goal=1, kind="observation",
                             target_id=observation.id, label="听课")
     db.session.add(evidence)
+    project, waiting = make_project(cast), make_project(cast, stage="opening", state="submitted",
+                                                        title="作业设计的分层研究")
     db.session.commit()
     return {"thread_id": thread.id, "post_id": post.id, "seminar_id": seminar.id,
             "subject_type": "task", "subject_id": task.id,
@@ -197,4 +215,6 @@ def url_values(cast):
             task.assignments[1].user_id == cast.new_teacher.id else task.assignments[0].id,
             "case_id": case.id, "draft_case_id": draft.id, "empty_draft_id": empty.id,
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
-            "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx"}
+            "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
+            "project_id": project.id, "report_id": project.reports[0].id,
+            "submitted_project_id": waiting.id}

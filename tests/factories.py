@@ -107,3 +107,30 @@ def make_plan(studio, author, versions=1, revised_at=None):
         plan.revised_at = plan.created_at = revised_at
     db.session.flush()
     return plan
+
+
+def make_project(cast, stage="midterm", state="open", title="初中数学单元整体教学的实践研究"):
+    """A research project led by the cast's backbone teacher with the new teacher as member.
+    At ``midterm`` its opening report was approved by the master; with ``state="submitted"``
+    the current stage's report waits for the master."""
+    from models.base import utcnow
+    from models.project import STAGES, ProjectMember, ProjectReport, ResearchProject
+
+    project = ResearchProject(studio=cast.studio, title=title, summary="研究单元整体教学设计。",
+                              summary_html="<p>研究单元整体教学设计。</p>",
+                              leader_id=cast.backbone.id, created_by_id=cast.master.id,
+                              stage=stage, state=state)
+    project.memberships = [ProjectMember(user_id=cast.new_teacher.id)]
+    db.session.add(project)
+    document = stored_file(cast.backbone, PDF, "application/pdf", "开题报告.pdf")
+    for earlier in STAGES[:STAGES.index(stage)]:
+        db.session.add(ProjectReport(project=project, stage=earlier, number=1, file=document,
+                                     author_id=cast.backbone.id, summary="报告摘要",
+                                     summary_html="<p>报告摘要</p>", decision="approved",
+                                     decided_by_id=cast.master.id, decided_at=utcnow()))
+    if state == "submitted":
+        db.session.add(ProjectReport(project=project, stage=stage, number=1, file=document,
+                                     author_id=cast.backbone.id, summary="报告摘要",
+                                     summary_html="<p>报告摘要</p>"))
+    db.session.flush()
+    return project

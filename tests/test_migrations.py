@@ -176,6 +176,10 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
                     " reason, created_at) VALUES (:s, :u, :a, :src, :asg, '', :now)"),
                     {**row, "now": date.today()})
             connection.execute(text("UPDATE tasks SET hours = :h"), {"h": not_finite})
+        # Reading ``studio.id`` above reopened the session's transaction; on PostgreSQL its
+        # share locks on studios and users would block a later migration that drops a table
+        # referencing them (the downgrade below), so end it first.
+        db.session.close()
 
         flask_migrate.upgrade()
         with db.engine.begin() as connection:

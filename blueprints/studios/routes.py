@@ -7,10 +7,11 @@ from blueprints.studios import bp, operations
 from blueprints.studios.forms import AddMemberForm, AssignMentorForm, RemoveMemberForm
 from blueprints.studios.todo import Todo
 from models import MentorGroup, MentorGroupMember, User
+from models.project import STAGES, ResearchProject
 from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import ROLE_LABELS
+from studio.labels import PROJECT_STAGE_LABELS, PROJECT_STATE_LABELS, ROLE_LABELS
 from studio.listing import (by_section, group_choices, in_group_order, member_filter, paginate,
                             role_choices, same_names)
 from studio.inputs import parse_id
@@ -32,9 +33,14 @@ def home(studio_id):
     role = current_user.role_in(studio)
     mentor = studio.mentor_of(current_user) if role == "new_teacher" else None
     mentees = studio.mentees_of(current_user) if role == "backbone" else []
+    projects = db.session.execute(ResearchProject.visible_to(studio, current_user)
+                                  .order_by(ResearchProject.updated_at.desc())).scalars().all()
     return render_template("studios/home.html", studio=studio, role=role, mentor=mentor,
                            mentees=mentees, counts=studio.role_counts(),
-                           todo=Todo(studio, current_user), role_labels=ROLE_LABELS)
+                           todo=Todo(studio, current_user), role_labels=ROLE_LABELS,
+                           projects=projects, stages=STAGES,
+                           project_stage_labels=PROJECT_STAGE_LABELS,
+                           project_state_labels=PROJECT_STATE_LABELS)
 
 
 @bp.route("/<int:studio_id>/roster")
