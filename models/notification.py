@@ -5,7 +5,7 @@ from studio.extensions import db
 KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requested",
          "case_approved", "case_recommended", "assignment_submitted", "assignment_returned",
          "assignment_completed", "video_comment", "mentioned", "task_due_soon", "task_overdue",
-         "review_waiting")
+         "review_waiting", "activity_scheduled", "leave_requested", "leave_decided")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

@@ -146,6 +146,7 @@ def configure_login():
 
 
 def register_blueprints(app):
+    from blueprints.activities import bp as activities_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.main import bp as main_bp
@@ -164,6 +165,7 @@ def register_blueprints(app):
     app.register_blueprint(cases_bp, url_prefix="/studios")
     app.register_blueprint(threads_bp, url_prefix="/studios")
     app.register_blueprint(chat_bp, url_prefix="/studios")
+    app.register_blueprint(activities_bp, url_prefix="/studios")
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -44,6 +44,17 @@ VIDEO_COMMENT_KIND_LABELS = {"strength": _l("Strength"), "suggestion": _l("Sugge
                              "question": _l("Question")}
 AUDIENCE_LABELS = {"studio": _l("The whole studio"), "role": _l("A role"),
                    "group": _l("A mentor group"), "members": _l("Chosen members")}
+ACTIVITY_KIND_LABELS = {"observation": _l("Lesson observation"),
+                        "demonstration": _l("Demonstration lesson"), "seminar": _l("Seminar"),
+                        "collective_planning": _l("Collective lesson planning"),
+                        "problem_study": _l("Problem study"), "reading": _l("Reading exchange"),
+                        "lecture": _l("Lecture")}
+ACTIVITY_MODE_LABELS = {"on_site": _l("On site"), "online": _l("Online")}
+REPLY_LABELS = {"none": _l("No answer yet"), "attend": _l("Attending"), "leave": _l("Leave")}
+LEAVE_DECISION_LABELS = {"pending": _l("Leave requested"), "approved": _l("Leave approved"),
+                         "refused": _l("Leave refused")}
+CHECK_IN_METHOD_LABELS = {"code": _l("Check-in code"), "qr": _l("QR code"),
+                          "manual": _l("Marked by the host"), "presence": _l("Live room")}
 NOTIFICATION_LABELS = {
     "task_assigned": _l("New task"), "case_submitted": _l("A lesson case was handed in to you"),
     "review_received": _l("Review received"), "changes_requested": _l("Changes requested"),
@@ -55,6 +66,9 @@ NOTIFICATION_LABELS = {
     "task_due_soon": _l("A task is due within two days"),
     "task_overdue": _l("A task is overdue"),
     "review_waiting": _l("A lesson case has waited 5 days for your review (target: 7 days)"),
+    "activity_scheduled": _l("You are invited to a study activity"),
+    "leave_requested": _l("A member asked for leave from an activity"),
+    "leave_decided": _l("Your leave request was answered"),
 }
 
 
@@ -64,4 +78,7 @@ def all_labels():
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,
                 audience_labels=AUDIENCE_LABELS, notification_labels=NOTIFICATION_LABELS,
+                activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
+                reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
+                check_in_method_labels=CHECK_IN_METHOD_LABELS,
                 part_labels=part_labels)

@@ -8,7 +8,8 @@ from studio.realtime import emit_after_commit, user_room
 
 # What a notification can be about: model name -> (endpoint of its page, its id parameter).
 LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show", "task_id"),
-                  "Thread": ("threads.show", "thread_id")}
+                  "Thread": ("threads.show", "thread_id"),
+                  "Activity": ("activities.show", "activity_id")}
 
 
 def link_for(target, anchor=None):

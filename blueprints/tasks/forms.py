@@ -4,10 +4,35 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from blueprints.hours.forms import HoursField
-from studio.labels import AUDIENCE_LABELS, DELIVERABLE_LABELS, FOCUS_LABELS
+from studio.labels import AUDIENCE_LABELS, DELIVERABLE_LABELS, FOCUS_LABELS, ROLE_LABELS
 
 
-class TaskForm(FlaskForm):
+class AudienceFields:
+    """Who a task or an activity is for: the fields and their choices, shared by both forms
+    (``blueprints.tasks.operations.audience_members`` turns them into members)."""
+    audience = SelectField(_l("For"), choices=list(AUDIENCE_LABELS.items()))
+    audience_value = SelectField(_l("Which role or group"), choices=[], validate_choice=False)
+    members = SelectMultipleField(_l("Chosen members"), choices=[], validate_choice=False)
+
+    def set_audience_choices(self, studio, user, roster):
+        """A backbone teacher addresses their own mentees (their group or chosen ones); the
+        master any role, group or member."""
+        from flask_babel import gettext as _
+        groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
+        if user.role_in(studio) == "backbone":
+            self.audience.choices = [c for c in self.audience.choices if c[0] in ("group", "members")]
+            own = [u for mentor, mentees in roster.groups if mentor.id == user.id for u in mentees]
+            self.members.choices = [(str(u.id), u.name) for u in own]
+            self.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
+                                           if g.mentor_id == user.id]
+        else:
+            self.members.choices = [(str(u.id), f"{u.name}（{ROLE_LABELS[roster.role_of[u.id]]}）")
+                                    for u in roster.backbones + roster.new_teachers]
+            self.audience_value.choices = ([("new_teacher", _("New teachers")),
+                                            ("backbone", _("Backbone teachers"))] + groups)
+
+
+class TaskForm(AudienceFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")),
                                                  Length(max=200)])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=20000)])
@@ -19,9 +44,6 @@ class TaskForm(FlaskForm):
     opens_on = DateField(_l("Opens on"),
                          validators=[DataRequired(_l("Please enter a valid date."))])
     due_on = DateField(_l("Due on"), validators=[DataRequired(_l("Please enter a valid due date."))])
-    audience = SelectField(_l("For"), choices=list(AUDIENCE_LABELS.items()))
-    audience_value = SelectField(_l("Which role or group"), choices=[], validate_choice=False)
-    members = SelectMultipleField(_l("Chosen members"), choices=[], validate_choice=False)
 
     def data_for_task(self):
         return {"title": self.title.data.strip(), "description": self.description.data or "",

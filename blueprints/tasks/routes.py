@@ -11,7 +11,7 @@ from models.thread import Thread, subject_kind
 from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import ROLE_LABELS, all_labels
+from studio.labels import all_labels
 from studio.security import load_object, load_studio, require
 
 
@@ -51,19 +51,7 @@ def _progress(studio, task_ids):
 
 def _task_form(studio, roster):
     form = TaskForm(opens_on=studio_today(studio))
-    role = current_user.role_in(studio)
-    groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
-    if role == "backbone":
-        form.audience.choices = [c for c in form.audience.choices if c[0] in ("group", "members")]
-        own = [u for mentor, mentees in roster.groups if mentor.id == current_user.id for u in mentees]
-        form.members.choices = [(str(u.id), u.name) for u in own]
-        form.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
-                                       if g.mentor_id == current_user.id]
-    else:
-        form.members.choices = [(str(u.id), f"{u.name}（{ROLE_LABELS[roster.role_of[u.id]]}）")
-                                for u in roster.backbones + roster.new_teachers]
-        form.audience_value.choices = ([("new_teacher", _("New teachers")), ("backbone", _("Backbone teachers"))]
-                                       + groups)
+    form.set_audience_choices(studio, current_user, roster)
     return form
 
 
