@@ -5,6 +5,7 @@ be undone to an empty database.
 the models) must find nothing to do: a model change without its migration fails here.
 """
 import logging
+import types
 import os
 import uuid
 from contextlib import contextmanager
@@ -156,6 +157,7 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
                     {**row, "now": date.today()})
             connection.execute(text("UPDATE tasks SET hours = :h"), {"h": not_finite})
 
+        db.session.close()   # its reads of users would hold the lock a DROP TABLE waits for
         flask_migrate.upgrade()
         with db.engine.begin() as connection:
             ledger = connection.execute(text(
@@ -199,6 +201,9 @@ def check_seminars_become_activities(url, upload_dir):
         join(studio, master, "master")
         join(studio, teacher, "new_teacher")
         db.session.commit()
+        ids = types.SimpleNamespace(s=studio.id, m=master.id, t=teacher.id)
+        db.session.commit()   # end the transaction those reads opened: DDL waits for it on PostgreSQL
+        studio, master, teacher = (types.SimpleNamespace(id=i) for i in (ids.s, ids.m, ids.t))
         now = "2026-10-01 12:00:00"
         with db.engine.begin() as c:
             c.execute(text("INSERT INTO seminars (id, studio_id, title, description, starts_at, "
