@@ -18,7 +18,7 @@ class ActivityForm(AudienceFields, FlaskForm):
         DataRequired(_l("Please enter when the activity starts."))])
     ends_at = DateTimeLocalField(_l("Ends at"), format=WHEN, validators=[
         DataRequired(_l("Please enter when the activity ends."))])
-    mode = SelectField(_l("Where"), choices=list(ACTIVITY_MODE_LABELS.items()))
+    mode = SelectField(_l("On site or online"), choices=list(ACTIVITY_MODE_LABELS.items()))
     place = StringField(_l("Place (on site)"), validators=[Optional(), Length(max=200)])
     hours = HoursField(_l("Study hours credited"), default=2,
                        validators=[InputRequired(_l("Please enter the study hours.")),
