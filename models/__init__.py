@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
+from models.activity import Activity, ActivityParticipant, Attendance
 from models.audit import AuditLog
-from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
+from models.chat import ChatMessage, ChatMute, RoomCounter
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
 from models.hours import HourEntry
 from models.imports import ImportBatch
@@ -14,7 +15,8 @@ from models.thread import Post, Thread, ThreadRead
 from models.user import User
 
 __all__ = [
-    "ChatMessage", "ChatMute", "Post", "RoomCounter", "Seminar", "Thread", "ThreadRead",
+    "Activity", "ActivityParticipant", "Attendance",
+    "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",
     "Observation", "PlanComment", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",

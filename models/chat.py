@@ -1,40 +1,8 @@
-"""Live discussion (在线研讨): rooms, messages with a per-room sequence number, seminars."""
-from sqlalchemy import false, select
-
+"""Live discussion (在线研讨): rooms, messages with a per-room sequence number. Rooms are
+``studio:<id>`` and each online activity's ``activity:<id>`` (models/activity.py)."""
 from models.base import utcnow
 from studio.dates import hhmm
 from studio.extensions import db
-
-
-class Seminar(db.Model):
-    """A live seminar (专题研讨) with its own room."""
-    __tablename__ = "seminars"
-
-    id = db.Column(db.Integer, primary_key=True)
-    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
-    title = db.Column(db.String(200), nullable=False)
-    description = db.Column(db.Text, nullable=False, default="")
-    starts_at = db.Column(db.DateTime, nullable=True)
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-
-    studio = db.relationship("Studio")
-    created_by = db.relationship("User", lazy="joined")
-
-    @property
-    def room(self):
-        return f"seminar:{self.id}"
-
-    def can_view(self, user):
-        """A seminar is open to whoever sees its studio."""
-        return self.studio.can_view(user)
-
-    @classmethod
-    def visible_to(cls, studio, user):
-        """The query twin of ``can_view``."""
-        if not studio.can_view(user):
-            return select(cls).where(false())
-        return select(cls).where(cls.studio_id == studio.id)
 
 
 class RoomCounter(db.Model):

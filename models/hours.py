@@ -4,12 +4,15 @@ Rows are written only by ``blueprints.hours.operations.credit_hours``. A credit 
 from a row elsewhere (a completed assignment, an attendance, an observation, a course) names
 it with ``source`` + ``source_id``; the unique constraint on (source, source_id, user_id)
 makes a double click, a retried request or a race between two processes unable to credit
-twice. Manual adjustments have no source row (NULLs never collide) and carry a reason.
+twice. Manual adjustments have no source row (NULLs never collide) and carry a reason; a
+reversal names the entry it takes back and carries the reason too.
 """
 from models.base import utcnow
 from studio.extensions import db
 
-SOURCES = ("task", "manual", "activity", "observation", "course")
+SOURCES = ("task", "manual", "activity", "observation", "course", "reversal")
+# A reversal takes back one earlier credit (an attendance removed, ...): its source row is
+# that entry, so each credit is reversed at most once; its amount is the credit's, negated.
 MAX_AMOUNT = 999.9   # one entry, either way; NUMERIC(6, 1) holds more, the CHECK holds this
 
 

@@ -6,7 +6,8 @@ KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requeste
          "case_approved", "case_recommended", "assignment_submitted", "assignment_returned",
          "assignment_completed", "video_comment", "mentioned", "task_due_soon", "task_overdue",
          "review_waiting", "plan_written", "plan_revised", "plan_commented",
-         "project_report_submitted", "project_report_approved", "project_report_returned")
+         "project_report_submitted", "project_report_approved", "project_report_returned",
+         "activity_scheduled", "leave_requested", "leave_decided")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

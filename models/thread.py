@@ -9,18 +9,18 @@ def subject_models():
     """The one map of what a thread can be about: subject kind -> model. Each model has
     ``can_view(user)`` and its query twin ``visible_to(studio, user)``; a thread about it
     follows that rule. A thread of kind ``studio`` is about the studio itself."""
+    from models.activity import Activity
     from models.case import LessonCase
-    from models.chat import Seminar
     from models.task import Task
-    return {"case": LessonCase, "task": Task, "seminar": Seminar}
+    return {"case": LessonCase, "task": Task, "activity": Activity}
 
 
 def subject_kind(subject):
-    """The kind ('case', 'task', 'seminar') of a thread subject, from the one map."""
+    """The kind ('case', 'task', 'activity') of a thread subject, from the one map."""
     return next(kind for kind, model in subject_models().items() if isinstance(subject, model))
 
 
-SUBJECT_KINDS = ("studio", "case", "task", "seminar")
+SUBJECT_KINDS = ("studio", "case", "task", "activity")
 
 
 class Thread(db.Model):
@@ -41,7 +41,7 @@ class Thread(db.Model):
 
     @property
     def subject(self):
-        """The case, task or seminar the thread is about (None for a studio thread)."""
+        """The case, task or activity the thread is about (None for a studio thread)."""
         model = subject_models().get(self.subject_type)
         if model is None or self.subject_id is None:
             return None
@@ -50,7 +50,7 @@ class Thread(db.Model):
 
     def can_view(self, user):
         """A studio thread is seen by whoever sees the studio; a thread about a case, task or
-        seminar only by those who may see that subject (its own ``can_view``)."""
+        activity only by those who may see that subject (its own ``can_view``)."""
         if not self.studio.can_view(user):
             return False
         if self.subject_type == "studio":
@@ -71,7 +71,7 @@ class Thread(db.Model):
 
     @classmethod
     def about(cls, subject):
-        """The first thread about a case, task or seminar (None if nobody started one)."""
+        """The first thread about a case, task or activity (None if nobody started one)."""
         kind = subject_kind(subject)
         return db.session.execute(select(cls).where(
             cls.studio_id == subject.studio_id, cls.subject_type == kind,

@@ -180,6 +180,7 @@ def to_login(next_url, message):
 
 
 def register_blueprints(app):
+    from blueprints.activities import bp as activities_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.main import bp as main_bp
@@ -204,6 +205,7 @@ def register_blueprints(app):
     app.register_blueprint(observations_bp, url_prefix="/studios")
     app.register_blueprint(plans_bp, url_prefix="/studios")
     app.register_blueprint(projects_bp, url_prefix="/studios")
+    app.register_blueprint(activities_bp, url_prefix="/studios")
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")

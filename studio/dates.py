@@ -71,6 +71,21 @@ def studio_time(value, studio=None):
     return value.astimezone(studio_zone(studio))
 
 
+def from_studio_time(value, studio=None):
+    """A naive local datetime typed in a form (the studio's clock) as naive UTC to store."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=studio_zone(studio))
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def studio_datetime(value, studio=None, fmt="%Y-%m-%d %H:%M"):
+    """A stored time as date and time on the studio's clock (activities)."""
+    local = studio_time(value, studio)
+    return local.strftime(fmt) if local else ""
+
+
 def hhmm(value, studio=None):
     """A stored time as HH:MM on the studio's clock (chat messages)."""
     local = studio_time(value, studio)
@@ -92,3 +107,4 @@ def filesize(size):
 def register_filters(app):
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["hhmm"] = hhmm
+    app.jinja_env.filters["studio_datetime"] = studio_datetime

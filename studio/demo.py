@@ -95,6 +95,8 @@ def seed_demo():
         created.append("lesson observations and growth plans")
     if seed_research(math):
         created.append("research projects")
+    if seed_activities(math):
+        created.append("study activities")
     db.session.commit()
     return created
 
@@ -233,7 +235,7 @@ def seed_core_loop(studio):
 
 
 def seed_discussion(studio):
-    """Reflection threads, a seminar and some live-room history, once per studio."""
+    """Reflection threads and some live-room history, once per studio."""
     from blueprints.chat import operations as chat
     from blueprints.threads import operations as threads
     from models.thread import Thread
@@ -251,8 +253,6 @@ def seed_discussion(studio):
                               "1. 每位新入职教师设计一份单元作业；\n2. 骨干教师负责组内评议；\n"
                               "3. 第八周举行专题研讨。")
     threads.add_post(t2, _user("backbone02"), "收到。我们组计划先从“一次函数”单元做起。")
-    seminar = chat.create_seminar(studio, master, "专题研讨：分层作业设计",
-                                  "围绕单元作业的分层与评价展开讨论。")
     db.session.flush()
     room = f"studio:{studio.id}"
     lines = [("master", "各位老师好，今晚八点在线研讨，请大家提前阅读研讨帖。"),
@@ -261,7 +261,66 @@ def seed_discussion(studio):
              ("master", "需要，今天下班前上传到课例里即可。")]
     for number, (username, body) in enumerate(lines, start=1):
         chat.post_message(studio, room, _user(username), f"demo-{number}", body)
+    return True
+
+
+def seed_activities(studio):
+    """A term of study activities (研训活动): past ones with check-ins, leave and a hand
+    mark, an online seminar with its room, one on site today with check-in open, and coming
+    ones with answers. Times are relative to the moment of seeding."""
+    from blueprints.activities import operations as act
+    from blueprints.chat import operations as chat
+    from models.activity import Activity
+    from studio.dates import studio_now
+
+    if db.session.execute(select(Activity.id).where(Activity.studio_id == studio.id)).first():
+        return False
+    master, mentor = _user("master"), _user("backbone01")
+    now = studio_now(studio).replace(tzinfo=None, second=0, microsecond=0)
+    teachers = [_user(f"teacher{n:03d}") for n in range(1, 81)]
+
+    def plan(host, kind, title, start, hours_long, mode="on_site", place="郑州市第一中学报告厅",
+             hours=2, audience="studio", value="", agenda=""):
+        return act.schedule_activity(studio, host, dict(
+            kind=kind, title=title, agenda=agenda, starts_at=start,
+            ends_at=start + timedelta(hours=hours_long), mode=mode, place=place, hours=hours,
+            audience=audience, audience_value=value))
+
+    def attend(activity, people, marked=()):
+        during = activity.starts_at + timedelta(minutes=5)   # checked in with that day's code
+        for person in people:
+            act.check_in(activity, person, act.current_code(activity, during)[0], now=during)
+        for person, reason in marked:
+            act.mark_attendance(activity, person, activity.host, reason)
+
+    lecture = plan(master, "lecture", "专题讲座：新课标下的单元整体教学", now - timedelta(days=60), 2,
+                   hours=3, agenda="## 议程\n1. 新课标解读（王老师）\n2. 单元整体教学案例\n3. 互动答疑")
+    for p in lecture.participants[:3]:  # asked for leave before it, approved
+        p.reply, p.reason, p.leave_decision = "leave", "学校期中考试监考", "approved"
+    attend(lecture, [p.user for p in lecture.participants[3:80]],
+           marked=[(lecture.participants[80].user, "手机没电，主持人现场核对签到")])
+    group = studio.group_of_mentor(mentor)
+    visit = plan(mentor, "observation", "课堂观摩：一次函数的图像", now - timedelta(days=40), 1.5,
+                 place="郑州市第八中学初二(3)班", audience="group", value=str(group.id))
+    attend(visit, [p.user for p in visit.participants[:-1]])
+    seminar = plan(master, "seminar", "专题研讨：分层作业设计", now - timedelta(days=21), 2,
+                   mode="online", place="", agenda="围绕单元作业的分层与评价展开讨论。")
     chat.post_message(studio, seminar.room, master, "demo-seminar-1", "研讨开始，请各组代表先发言。")
+    chat.post_message(studio, seminar.room, mentor, "demo-seminar-2", "我们组设计了基础、提高、拓展三层作业。")
+    attend(seminar, [], marked=[(p.user, "在线研讨全程参与，主持人核对") for p in seminar.participants[:30]])
+    today = plan(master, "collective_planning", "集体备课：勾股定理（第一课时）",
+                 now - timedelta(minutes=15), 2, place="郑州市第一中学三楼会议室",
+                 agenda="各组带着初稿来，现场分工修改教学过程与作业设计。")
+    for person in teachers[10:40]:
+        act.check_in(today, person, act.current_code(today)[0])
+    act.reply(today, teachers[41], "leave", "孩子生病，需要去医院")
+    reading = plan(master, "reading", "读书交流：《给教师的建议》", now + timedelta(days=14), 2,
+                   place="郑州市第一中学图书馆", hours=2)
+    for person in teachers[:20]:
+        act.reply(reading, person, "attend")
+    act.reply(reading, teachers[20], "leave", "当天参加区里的教学比赛")
+    plan(mentor, "demonstration", "教学展示：平行四边形的判定", now + timedelta(days=28), 1,
+         place="郑州市第八中学录播教室", audience="group", value=str(group.id))
     return True
 
 

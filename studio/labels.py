@@ -44,6 +44,17 @@ VIDEO_COMMENT_KIND_LABELS = {"strength": _l("Strength"), "suggestion": _l("Sugge
                              "question": _l("Question")}
 AUDIENCE_LABELS = {"studio": _l("The whole studio"), "role": _l("A role"),
                    "group": _l("A mentor group"), "members": _l("Chosen members")}
+ACTIVITY_KIND_LABELS = {"observation": _l("Classroom observation"),
+                        "demonstration": _l("Demonstration lesson"), "seminar": _l("Seminar"),
+                        "collective_planning": _l("Collective lesson planning"),
+                        "problem_study": _l("Problem study"), "reading": _l("Reading exchange"),
+                        "lecture": _l("Lecture")}
+ACTIVITY_MODE_LABELS = {"on_site": _l("On site"), "online": _l("Online")}
+REPLY_LABELS = {"none": _l("No answer yet"), "attend": _l("Attending"), "leave": _l("Leave")}
+LEAVE_DECISION_LABELS = {"pending": _l("Leave requested"), "approved": _l("Leave approved"),
+                         "refused": _l("Leave refused")}
+CHECK_IN_METHOD_LABELS = {"code": _l("Check-in code"), "qr": _l("QR code"),
+                          "manual": _l("Marked by the host"), "presence": _l("Live room")}
 NOTIFICATION_LABELS = {
     "task_assigned": _l("New task"), "case_submitted": _l("A lesson case was handed in to you"),
     "review_received": _l("Review received"), "changes_requested": _l("Changes requested"),
@@ -61,6 +72,9 @@ NOTIFICATION_LABELS = {
     "project_report_submitted": _l("A research project report was handed in to you"),
     "project_report_approved": _l("A research project report was approved"),
     "project_report_returned": _l("A research project report was returned for revision"),
+    "activity_scheduled": _l("You are invited to a study activity"),
+    "leave_requested": _l("A member asked for leave from an activity"),
+    "leave_decided": _l("Your leave request was answered"),
 }
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
@@ -70,7 +84,7 @@ PROJECT_STATE_LABELS = {"open": _l("Writing the report"), "submitted": _l("Waiti
 # Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
 HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
                       "observation": _l("Lesson observations"), "course": _l("Courses"),
-                      "manual": _l("Adjustments")}
+                      "manual": _l("Adjustments"), "reversal": _l("Reversed credits")}
 
 # Lesson observations (听课记录) and growth plans (三年成长规划)
 OBSERVATION_RATING_LABELS = {"excellent": _l("Excellent"), "good": _l("Good"),
@@ -95,4 +109,7 @@ def all_labels():
                 term_labels=TERM_LABELS, plan_section_labels=PLAN_SECTION_LABELS,
                 evidence_kind_labels=EVIDENCE_KIND_LABELS,
                 project_stage_labels=PROJECT_STAGE_LABELS,
-                project_state_labels=PROJECT_STATE_LABELS)
+                project_state_labels=PROJECT_STATE_LABELS,
+                activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
+                reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
+                check_in_method_labels=CHECK_IN_METHOD_LABELS)

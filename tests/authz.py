@@ -123,9 +123,35 @@ MATRIX = {
 
     # Live discussion
     ("/studios/<int:studio_id>/live", "GET"): (None, ALL_MEMBERS),
-    ("/studios/<int:studio_id>/seminars", "GET"): (None, ALL_MEMBERS),
-    ("/studios/<int:studio_id>/seminars", "POST"): ({}, E(LOGIN, 403, 400, 400, 403, 403)),
-    ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"): (None, ALL_MEMBERS),
+    # the seminars of earlier versions are online activities now: their old addresses move
+    ("/studios/<int:studio_id>/seminars", "GET"): (None, E(LOGIN, 301, 301, 301, 301, 301)),
+    ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"):
+        (None, E(LOGIN, 301, 301, 301, 301, 301)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/live", "GET"):
+        (None, ALL_MEMBERS, {"activity_id": "online_activity_id"}),
+
+    # Study activities: an on-site one of the master's, check-in open now, for the backbone
+    # (checked in already) and the new teacher (who asked for leave).
+    ("/studios/<int:studio_id>/activities", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/activities/new", "GET"): (None, SETTERS),
+    ("/studios/<int:studio_id>/activities/new", "POST"): ({}, SETTERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/reply", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 400, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/leave/<int:participant_id>", "POST"):
+        ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/projector", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/code", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/check-in", "GET"): (None, ALL_MEMBERS),
+    # not invited (admin, master: 409), checked in already (backbone: 409), no code (400)
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/check-in", "POST"):
+        ({}, E(LOGIN, 409, 409, 409, 400, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance", "POST"):
+        ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance/<int:attendance_id>/check-out",
+     "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance/<int:attendance_id>/remove",
+     "POST"): ({}, MANAGERS_POST_EMPTY),
 
     # Lesson observations: ``observation_id`` is the new teacher's (seen by its author, their
     # mentor, the master and the office); the master sets the targets.
@@ -189,16 +215,21 @@ def url_values(cast):
     case = make_case(cast.studio, cast.new_teacher, state="submitted", reviewer=cast.backbone)
     draft = make_case(cast.studio, cast.new_teacher, state="draft", title="草稿")
     empty = make_case(cast.studio, cast.new_teacher, state="draft", complete=False, title="空草稿")
-    from models.chat import Seminar
+    from blueprints.activities import operations as activities
     from models.thread import Post, Thread
+    from tests.factories import make_activity
     thread = Thread(studio=cast.studio, author_id=cast.new_teacher.id, title="第一次上课的反思",
                     post_count=1)
     db.session.add(thread)
     db.session.flush()
     post = Post(thread_id=thread.id, author_id=cast.new_teacher.id, body="紧张但很充实。",
                 body_html="<p>紧张但很充实。</p>")
-    seminar = Seminar(studio=cast.studio, title="专题研讨：作业设计", created_by_id=cast.master.id)
-    db.session.add_all([post, seminar])
+    db.session.add(post)
+    activity = make_activity(cast.studio, cast.master, [cast.backbone, cast.new_teacher])
+    attendance = activities.mark_attendance(activity, cast.backbone, cast.master, "现场核对")
+    leave = activities.reply(activity, cast.new_teacher, "leave", "学校监考")
+    online = make_activity(cast.studio, cast.master, [cast.backbone, cast.new_teacher],
+                           mode="online", title="专题研讨：作业设计", kind="seminar")
     observation = make_observation(cast.studio, cast.new_teacher)
     plan = make_plan(cast.studio, cast.new_teacher, versions=2)
     from models.plan import PlanEvidence
@@ -208,7 +239,9 @@ def url_values(cast):
     project, waiting = make_project(cast), make_project(cast, stage="opening", state="submitted",
                                                         title="作业设计的分层研究")
     db.session.commit()
-    return {"thread_id": thread.id, "post_id": post.id, "seminar_id": seminar.id,
+    return {"thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
+            "activity_id": activity.id, "online_activity_id": online.id,
+            "participant_id": leave.id, "attendance_id": attendance.id,
             "subject_type": "task", "subject_id": task.id,
             "studio_id": cast.studio.id, "user_id": cast.new_teacher.id, "batch_id": 999999,
             "task_id": task.id, "assignment_id": task.assignments[1].id if

@@ -134,3 +134,21 @@ def make_project(cast, stage="midterm", state="open", title="初中数学单元�
                                      summary_html="<p>报告摘要</p>"))
     db.session.flush()
     return project
+
+
+def make_activity(studio, host, participants, mode="on_site", starts_in=-10, minutes=120,
+                  hours=2, title="集体备课：勾股定理", kind="collective_planning"):
+    """An activity with ``participants`` invited; ``starts_in`` minutes from now (negative:
+    it has started), lasting ``minutes``."""
+    from models.activity import Activity, ActivityParticipant
+    from models.base import utcnow
+    start = utcnow().replace(microsecond=0) + timedelta(minutes=starts_in)
+    activity = Activity(studio=studio, host_id=host.id, kind=kind, title=title,
+                        starts_at=start, ends_at=start + timedelta(minutes=minutes), mode=mode,
+                        place="" if mode == "online" else "郑州市第一中学会议室", hours=hours)
+    db.session.add(activity)
+    db.session.flush()
+    for user in participants:
+        db.session.add(ActivityParticipant(activity_id=activity.id, user_id=user.id))
+    db.session.flush()
+    return activity

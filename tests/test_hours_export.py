@@ -156,3 +156,23 @@ def test_the_export_query_count_does_not_grow_with_the_studio(client, cast, quer
         counts.append(q.count)
     assert counts[0] == counts[1], counts
     assert db.session.query(HourEntry).count() == 30
+
+
+def test_a_reversed_credit_counts_against_its_own_source(client, cast):
+    """An attendance removed takes its hours back (source ``reversal``): the register's
+    activity column shows what stands, the member's record shows both lines."""
+    from blueprints.hours.operations import reverse_credit
+    kept = credit(cast, cast.new_teacher, 2, "activity", 7, reason="专题讲座")
+    taken = credit(cast, cast.new_teacher, 3, "activity", 8, reason="课堂观摩")
+    reverse_credit(taken, cast.master, "签到有误，当天请假")
+    db.session.commit()
+    login(client, cast.master)
+    _, rows = xlsx_rows(client.get(f"/studios/{cast.studio.id}/hours/export.xlsx"))
+    teacher = next(row for row in rows if row[1] == "张新师")
+    assert teacher[6:12] == [0, 2, 0, 0, 0, 2]
+    record = csv_rows(client.get(f"/studios/{cast.studio.id}/hours/{cast.new_teacher.id}"
+                                 "/export.csv"))
+    assert [(r[4], r[5], r[6]) for r in record[1:4]] == [
+        ("研训活动", "专题讲座", "2.0"), ("研训活动", "课堂观摩", "3.0"),
+        ("撤销登记", "签到有误，当天请假", "-3.0")]
+    assert kept.amount == 2

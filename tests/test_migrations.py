@@ -5,6 +5,7 @@ be undone to an empty database.
 the models) must find nothing to do: a model change without its migration fails here.
 """
 import logging
+import types
 import os
 import uuid
 from contextlib import contextmanager
@@ -181,6 +182,7 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
         # referencing them (the downgrade below), so end it first.
         db.session.close()
 
+        db.session.close()   # its reads of users would hold the lock a DROP TABLE waits for
         flask_migrate.upgrade()
         with db.engine.begin() as connection:
             ledger = connection.execute(text(
@@ -206,3 +208,76 @@ def test_hour_ledger_migration_keeps_task_credits_on_sqlite(tmp_path):
 def test_hour_ledger_migration_keeps_task_credits_on_postgresql(tmp_path):
     with fresh_postgres_database(postgres_url()) as url:
         check_hour_ledger_migration(url, tmp_path / "uploads", postgres=True)
+
+
+# --- 52e1761771b2: seminars become activities ---------------------------------------------
+
+def check_seminars_become_activities(url, upload_dir):
+    """A seminar becomes an online activity of kind 'seminar' with the same id, its room's
+    messages and counter follow it, the thread about it too, and the studio's members are
+    invited; the downgrade gives the seminar back."""
+    from tests.conftest import join, make_studio, make_user
+
+    before = "4044f41323d0"   # the revision before 52e1761771b2
+    with migrated_app(url, upload_dir):
+        flask_migrate.downgrade(revision=before)
+        studio = make_studio("迁移测试工作室")
+        master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
+        join(studio, master, "master")
+        join(studio, teacher, "new_teacher")
+        db.session.commit()
+        ids = types.SimpleNamespace(s=studio.id, m=master.id, t=teacher.id)
+        db.session.commit()   # end the transaction those reads opened: DDL waits for it on PostgreSQL
+        studio, master, teacher = (types.SimpleNamespace(id=i) for i in (ids.s, ids.m, ids.t))
+        now = "2026-10-01 12:00:00"
+        with db.engine.begin() as c:
+            c.execute(text("INSERT INTO seminars (id, studio_id, title, description, starts_at, "
+                           "created_by_id, created_at) VALUES (7, :s, '专题研讨：作业', '第一段\n\n<b>二</b>', "
+                           "NULL, :m, :now)"), {"s": studio.id, "m": master.id, "now": now})
+            c.execute(text("INSERT INTO chat_messages (room, studio_id, seq, author_id, client_id, "
+                           "body, created_at) VALUES ('seminar:7', :s, 1, :m, 'c1', '开始', :now)"),
+                      {"s": studio.id, "m": master.id, "now": now})
+            c.execute(text("INSERT INTO room_counters (room, last_seq) VALUES ('seminar:7', 1)"))
+            c.execute(text("INSERT INTO threads (studio_id, author_id, title, subject_type, "
+                           "subject_id, created_at, last_post_at, post_count) VALUES "
+                           "(:s, :m, '讨论', 'seminar', 7, :now, :now, 0)"),
+                      {"s": studio.id, "m": master.id, "now": now})
+
+        flask_migrate.upgrade()
+        with db.engine.begin() as c:
+            row = c.execute(text("SELECT id, kind, mode, host_id, agenda_html FROM activities")).one()
+            invited = c.execute(text("SELECT user_id FROM activity_participants")).scalars().all()
+            rooms = c.execute(text("SELECT room FROM chat_messages UNION ALL "
+                                   "SELECT room FROM room_counters")).scalars().all()
+            subject = c.execute(text("SELECT subject_type, subject_id FROM threads")).one()
+        assert tuple(row) == (7, "seminar", "online", master.id,
+                              "<p>第一段</p><p>&lt;b&gt;二&lt;/b&gt;</p>")
+        assert invited == [teacher.id]
+        assert rooms == ["activity:7", "activity:7"]
+        assert tuple(subject) == ("activity", 7)
+        with db.engine.begin() as c:   # the next activity gets a fresh id
+            c.execute(text("INSERT INTO activities (studio_id, host_id, kind, title, agenda, "
+                           "agenda_html, starts_at, ends_at, mode, place, hours, audience, "
+                           "audience_value, created_at) VALUES (:s, :m, 'lecture', 'x', '', '', "
+                           ":now, '2026-10-01 14:00:00', 'on_site', 'y', 0, 'studio', '', :now)"),
+                      {"s": studio.id, "m": master.id, "now": now})
+
+        flask_migrate.downgrade(revision=before)
+        with db.engine.begin() as c:
+            seminar = c.execute(text("SELECT id, title FROM seminars")).one()
+            rooms = c.execute(text("SELECT room FROM chat_messages")).scalars().all()
+            subject = c.execute(text("SELECT subject_type FROM threads")).scalar_one()
+        assert tuple(seminar) == (7, "专题研讨：作业") and rooms == ["seminar:7"]
+        assert subject == "seminar"
+        flask_migrate.upgrade()
+
+
+def test_seminars_become_activities_on_sqlite(tmp_path):
+    check_seminars_become_activities(f"sqlite:///{tmp_path}/seminars.db", tmp_path / "uploads")
+
+
+@pytest.mark.skipif(postgres_url() is None,
+                    reason="DATABASE_URL is not PostgreSQL (CI runs this with PostgreSQL)")
+def test_seminars_become_activities_on_postgresql(tmp_path):
+    with fresh_postgres_database(postgres_url()) as url:
+        check_seminars_become_activities(url, tmp_path / "uploads")

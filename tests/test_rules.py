@@ -8,8 +8,8 @@ import re
 import pytest
 
 from tests.conftest import join, login, make_user, mentor
-from tests.factories import make_case, make_task
-from models import Seminar, Task, Thread
+from tests.factories import make_activity, make_case, make_task
+from models import Task, Thread
 from models.thread import SUBJECT_KINDS, subject_models
 from studio.extensions import db
 from blueprints.threads.operations import start_thread
@@ -112,7 +112,7 @@ CASE_STATES = ("draft", "submitted", "in_review", "changes_requested", "resubmit
 
 
 def _world(people):
-    """Tasks, cases in every state and seminars, each with a thread about it, plus a studio
+    """Tasks, cases in every state and activities, each with a thread about it, plus a studio
     thread."""
     c = people
     tasks = [
@@ -128,13 +128,17 @@ def _world(people):
                                title=f"新师课例 {state}"))
         cases.append(make_case(c.studio, c.backbone, state=state, reviewer=c.master,
                                kind="excellent", title=f"骨干课例 {state}"))
-    seminar = Seminar(studio=c.studio, title="专题研讨：作业设计", created_by_id=c.master.id)
-    db.session.add(seminar)
+    activities = [
+        make_activity(c.studio, c.master, [c.new_teacher], title="活动一"),
+        make_activity(c.studio, c.backbone, [c.new_teacher], title="活动二", mode="online"),
+        make_activity(c.studio, c.master, [c.backbone, c.mentee2], title="活动三"),
+        make_activity(c.studio, c.master, [], title="活动四"),
+    ]
     db.session.commit()
     threads = [_thread_about(c.studio, c.master, "studio", None)]
     threads += [_thread_about(c.studio, c.master, "task", t) for t in tasks]
     threads += [_thread_about(c.studio, c.master, "case", k) for k in cases]
-    threads.append(_thread_about(c.studio, c.master, "seminar", seminar))
+    threads += [_thread_about(c.studio, c.master, "activity", a) for a in activities]
     return tasks, cases, threads
 
 

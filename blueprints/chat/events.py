@@ -2,7 +2,7 @@
 
 Every handler answers through its acknowledgement: ``{"ok": True, ...}`` or
 ``{"ok": False, "error": <translated message>, "code": ...}``; a refused event never
-disturbs the room for anyone else. Rooms: ``studio:<id>``, ``seminar:<id>``, and each
+disturbs the room for anyone else. Rooms: ``studio:<id>``, ``activity:<id>`` (an online activity), and each
 user's own ``user:<id>`` for notifications.
 """
 from functools import wraps
@@ -81,11 +81,14 @@ def handler(fn):
 
 
 def _room(data):
-    """The room named in the event, if the user may be in it (the same can_view as pages)."""
-    studio, seminar = operations.parse_room(data.get("room"))
+    """The room named in the event, if the user may be in it (the same can_view as pages:
+    the studio's for its room, the activity's for an activity's room)."""
+    studio, activity = operations.parse_room(data.get("room"))
     if not studio.can_view(current_user):
         raise RuleError(_("You are not a member of this studio."), "forbidden")
-    return studio, seminar, operations.room_name(studio, seminar)
+    if activity is not None and not activity.can_view(current_user):
+        raise RuleError(_("You are not invited to this activity."), "forbidden")
+    return studio, activity, operations.room_name(studio, activity)
 
 
 def _members(room):
@@ -127,7 +130,7 @@ def on_join(data):
     ``presence``. Joins beyond ``CHAT_JOIN_RATE_LIMIT`` are refused (``rate_limited``)."""
     if not _rate_ok(current_user.id, "join", "CHAT_JOIN_RATE_LIMIT"):
         return _fail(_("You are joining too often. Please wait a moment."), "rate_limited")
-    studio, seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     join_room(room)
     try:
         presence().join(room, request.sid, current_user.id, current_user.name)
@@ -151,7 +154,7 @@ def on_join(data):
 @handler
 def on_leave(data):
     """Sent when a member leaves a room page; the room receives ``presence``."""
-    _studio, _seminar, room = _room(data)
+    _studio, _activity, room = _room(data)
     leave_room(room)
     presence().leave(room, request.sid)
     emit("presence", {"room": room, "members": _members(room)}, to=room)
@@ -164,7 +167,7 @@ def on_send(data):
     """Sent by a member with ``client_id`` and ``body``. Saved first, then the room receives
     ``message`` (after the commit). A retry with the same ``client_id`` is stored once and
     answered with the same sequence number."""
-    studio, _seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     existing = data.get("client_id")
     if not _rate_ok(current_user.id):
         return _fail(_("You are sending too fast. Please wait a moment."), "rate_limited")
@@ -179,7 +182,7 @@ def on_send(data):
 def on_sync(data):
     """Sent after a reconnect with the last ``after_seq`` seen: answers with every message
     after it, in order (up to 500; ``more`` says to ask again)."""
-    _studio, _seminar, room = _room(data)
+    _studio, _activity, room = _room(data)
     after = parse_count(data.get("after_seq"))
     if after is None:
         return _fail(_("The request is not valid."))
@@ -191,7 +194,7 @@ def on_sync(data):
 @handler
 def on_history(data):
     """Sent to page back: answers with up to 50 messages before ``before_seq``."""
-    _studio, _seminar, room = _room(data)
+    _studio, _activity, room = _room(data)
     before = parse_id(data.get("before_seq"))
     if before is None:
         return _fail(_("The request is not valid."))
@@ -204,7 +207,7 @@ def on_history(data):
 def on_typing(data):
     """Sent while a member types; the others in the room receive ``typing`` (not saved).
     Typings beyond ``CHAT_TYPING_RATE_LIMIT`` are dropped without a word."""
-    studio, _seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     if not studio.can_take_part(current_user):
         raise RuleError(_("The project office reads the live discussion but does not post in it."))
     if not _rate_ok(current_user.id, "typing", "CHAT_TYPING_RATE_LIMIT"):
@@ -219,7 +222,7 @@ def on_typing(data):
 def on_delete(data):
     """Sent by a moderator (master, backbone) with ``message_id``; the room receives
     ``deleted``."""
-    studio, _seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     operations.delete_message(studio, room, current_user, data.get("message_id"))
     db.session.commit()
     return {"ok": True}
@@ -230,7 +233,7 @@ def on_delete(data):
 def on_mute(data):
     """Sent by a moderator with ``user_id``: the member cannot send in this room for a few
     hours; the room receives ``muted``."""
-    studio, _seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     user_id = parse_id(data.get("user_id"))
     member = db.session.get(User, user_id) if user_id is not None else None
     operations.mute_member(studio, room, current_user, member)
@@ -243,7 +246,7 @@ def on_mute(data):
 def on_save_thread(data):
     """Sent by a moderator with ``from_seq``, ``to_seq`` and ``title``: the stretch becomes a
     reflection thread; answers with its address."""
-    studio, _seminar, room = _room(data)
+    studio, _activity, room = _room(data)
     thread = operations.save_as_thread(studio, room, current_user, data.get("from_seq"),
                                        data.get("to_seq"), (data.get("title") or "")[:200])
     db.session.commit()

@@ -10,7 +10,8 @@ from blueprints.threads.operations import start_thread
 from models import Studio
 from models.audit import record
 from models.base import utcnow
-from models.chat import ChatMessage, ChatMute, RoomCounter, Seminar
+from models.activity import Activity
+from models.chat import ChatMessage, ChatMute, RoomCounter
 from studio.dates import hhmm
 from studio.errors import RuleError
 from studio.extensions import db
@@ -23,24 +24,25 @@ MUTE_FOR = timedelta(hours=3)
 
 
 def parse_room(room):
-    """'studio:<id>' or 'seminar:<id>' -> (studio, seminar or None). Unknown rooms raise."""
+    """'studio:<id>' or 'activity:<id>' -> (studio, activity or None). Unknown rooms raise;
+    so does the room of an activity held on site (it has none)."""
     kind, _, ident = str(room or "").partition(":")
     ident = parse_id(ident)
-    if ident is None or kind not in ("studio", "seminar"):
+    if ident is None or kind not in ("studio", "activity"):
         raise RuleError(_l("Unknown room."))
     if kind == "studio":
         studio = db.session.get(Studio, ident)
         if studio is None:
             raise RuleError(_l("Unknown room."))
         return studio, None
-    seminar = db.session.get(Seminar, ident)
-    if seminar is None:
+    activity = db.session.get(Activity, ident)
+    if activity is None or activity.mode != "online":
         raise RuleError(_l("Unknown room."))
-    return seminar.studio, seminar
+    return activity.studio, activity
 
 
-def room_name(studio, seminar=None):
-    return seminar.room if seminar is not None else f"studio:{studio.id}"
+def room_name(studio, activity=None):
+    return activity.room if activity is not None else f"studio:{studio.id}"
 
 
 def _next_seq(room):
@@ -157,15 +159,3 @@ def save_as_thread(studio, room, moderator, from_seq, to_seq, title):
     body = "\n>\n".join(lines)
     thread = start_thread(studio, moderator, title or str(_l("From the live discussion")), body)
     return thread
-
-
-def create_seminar(studio, user, title, description="", starts_at=None):
-    if not studio.can_moderate(user):
-        raise RuleError(_l("Only the master and backbone teachers hold seminars."))
-    title = (title or "").strip()
-    if not title:
-        raise RuleError(_l("Please enter a title."), field="title")
-    seminar = Seminar(studio=studio, title=title[:200], description=description or "",
-                      starts_at=starts_at, created_by_id=user.id)
-    db.session.add(seminar)
-    return seminar

@@ -1,19 +1,15 @@
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from blueprints.chat import bp, operations
-from blueprints.chat.forms import SeminarForm
-from models.chat import Seminar
-from studio.errors import RuleError
-from studio.extensions import db
-from studio.security import load_object, load_studio, require
+from models.activity import Activity
+from studio.security import load_object, load_studio
 
 
-def _room_page(studio, seminar=None):
-    room = operations.room_name(studio, seminar)
+def _room_page(studio, activity=None):
+    room = operations.room_name(studio, activity)
     history = operations.messages_before(room)
-    return render_template("chat/room.html", studio=studio, seminar=seminar, room=room,
+    return render_template("chat/room.html", studio=studio, activity=activity, room=room,
                            history=history, moderator=studio.can_moderate(current_user),
                            last_seq=history[-1].seq if history else 0)
 
@@ -26,30 +22,25 @@ def studio_room(studio_id):
     return _room_page(studio)
 
 
-@bp.route("/<int:studio_id>/seminars", methods=["GET", "POST"])
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/live")
+@login_required
+def activity_room(studio_id, activity_id):
+    """An online activity's own live room, for those who may see the activity."""
+    studio = load_studio(studio_id)
+    activity = load_object(Activity, activity_id, studio_id=studio.id)
+    if activity.mode != "online":
+        abort(404)
+    return _room_page(studio, activity)
+
+
+# The seminars of earlier versions are activities of kind 专题研讨 now, with the same ids.
+@bp.route("/<int:studio_id>/seminars")
 @login_required
 def seminars(studio_id):
-    studio = load_studio(studio_id)
-    form = SeminarForm()
-    if request.method == "POST":
-        require(studio.can_moderate(current_user))
-        if form.validate_on_submit():
-            try:
-                seminar = operations.create_seminar(studio, current_user, form.title.data,
-                                                    form.description.data, form.starts_at.data)
-                db.session.commit()
-                return redirect(url_for("chat.seminar", studio_id=studio.id, seminar_id=seminar.id))
-            except RuleError as error:
-                db.session.rollback()
-                form.title.errors.append(str(error.message))
-    items = db.session.execute(select(Seminar).where(Seminar.studio_id == studio.id)
-                               .order_by(Seminar.created_at.desc())).scalars().all()
-    return render_template("chat/seminars.html", studio=studio, seminars=items, form=form), \
-        (400 if request.method == "POST" else 200)
+    return redirect(url_for("activities.index", studio_id=studio_id), 301)
 
 
 @bp.route("/<int:studio_id>/seminars/<int:seminar_id>")
 @login_required
 def seminar(studio_id, seminar_id):
-    studio = load_studio(studio_id)
-    return _room_page(studio, load_object(Seminar, seminar_id, studio_id=studio.id))
+    return redirect(url_for("chat.activity_room", studio_id=studio_id, activity_id=seminar_id), 301)

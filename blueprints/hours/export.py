@@ -14,7 +14,8 @@ import csv
 import io
 from flask import send_file
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from models.hours import HourEntry
 from studio.dates import studio_time, studio_today
@@ -29,15 +30,21 @@ MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetm
 
 
 def _sums(studio, user_ids):
-    """{user id: {source: hours}}, {user id: (first date, last date)} in one query."""
+    """{user id: {source: hours}}, {user id: (first date, last date)} in one query. A
+    reversal (an attendance removed) counts against the source of the credit it takes back,
+    so the activity column shows the hours that stand."""
     sums, spans = {}, {}
     if not user_ids:
         return sums, spans
+    taken_back = aliased(HourEntry)
+    source = case((HourEntry.source == "reversal", taken_back.source), else_=HourEntry.source)
     rows = db.session.execute(
-        select(HourEntry.user_id, HourEntry.source, func.sum(HourEntry.amount),
+        select(HourEntry.user_id, source, func.sum(HourEntry.amount),
                func.min(HourEntry.created_at), func.max(HourEntry.created_at))
+        .outerjoin(taken_back, and_(HourEntry.source == "reversal",
+                                    taken_back.id == HourEntry.source_id))
         .where(HourEntry.studio_id == studio.id, HourEntry.user_id.in_(user_ids))
-        .group_by(HourEntry.user_id, HourEntry.source))
+        .group_by(HourEntry.user_id, source))
     for user_id, source, total, first, last in rows:
         sums.setdefault(user_id, {})[source] = float(total)
         old = spans.get(user_id)

@@ -55,7 +55,7 @@ def credit_hours(member, amount, source, actor, *, studio, source_row=None, reas
         raise RuleError(_l("Please write the reason for the adjustment."), field="reason")
     if amount == 0:
         raise RuleError(_l("A credit of zero hours is not recorded."), field="amount")
-    if amount < 0 and source != "manual":
+    if amount < 0 and source not in ("manual", "reversal"):
         raise RuleError(_l("Only a manual adjustment subtracts hours."), field="amount")
     if abs(amount) > Decimal(str(MAX_AMOUNT)):
         raise RuleError(_l("One entry is at most %(max)s hours.", max=MAX_AMOUNT), field="amount")
@@ -76,6 +76,28 @@ def credit_hours(member, amount, source, actor, *, studio, source_row=None, reas
             raise
         return existing
     return entry
+
+
+def reverse_credit(entry, actor, reason):
+    """Take back one earlier credit (an attendance removed): a row of the negated amount
+    naming ``entry`` as its source row, with the reason. Reversing twice is a no-op (the
+    same unique constraint as every credit decides). None if there is nothing to reverse."""
+    if entry is None or entry.source in ("manual", "reversal") or entry.amount <= 0:
+        return None
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise RuleError(_l("Please write the reason."), field="reason")
+    from models.studio import Studio
+    return credit_hours(entry.user, -Decimal(str(entry.amount)), "reversal", actor,
+                        studio=db.session.get(Studio, entry.studio_id), source_row=entry,
+                        reason=reason)
+
+
+def credit_of(source, source_row, member):
+    """The ledger row crediting ``member`` from ``source_row`` (None if none)."""
+    return db.session.execute(select(HourEntry).where(
+        HourEntry.source == source, HourEntry.source_id == source_row.id,
+        HourEntry.user_id == member.id)).scalar_one_or_none()
 
 
 def adjust_hours(studio, member, amount, reason, actor):

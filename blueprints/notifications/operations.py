@@ -10,7 +10,8 @@ from studio.realtime import emit_after_commit, user_room
 LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show", "task_id"),
                   "Thread": ("threads.show", "thread_id"),
                   "GrowthPlan": ("plans.show", "plan_id"),
-                  "ResearchProject": ("projects.show", "project_id")}
+                  "ResearchProject": ("projects.show", "project_id"),
+                  "Activity": ("activities.show", "activity_id")}
 
 
 def link_for(target, anchor=None):

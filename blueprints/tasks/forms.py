@@ -7,7 +7,41 @@ from blueprints.hours.forms import HoursField
 from studio.labels import AUDIENCE_LABELS, DELIVERABLE_LABELS, FOCUS_LABELS
 
 
-class TaskForm(FlaskForm):
+class AudienceFields:
+    """Who a task or an activity is for: the fields and their choices, shared by both forms
+    (``blueprints.tasks.operations.audience_members`` turns them into members)."""
+    audience = SelectField(_l("For"), choices=list(AUDIENCE_LABELS.items()))
+    audience_value = SelectField(_l("Which role or group"), choices=[], validate_choice=False)
+    members = SelectMultipleField(_l("Chosen members"), choices=[], validate_choice=False)
+
+    def set_audience_choices(self, studio, user, roster):
+        """A backbone teacher addresses their own mentees (their group or chosen ones); the
+        master any role, group or member. ``picker`` lists the members one may choose in
+        sections by mentor group (the operation checks the chosen ids again); ``twins`` are
+        the names shared by two members, shown with their school."""
+        from flask_babel import gettext as _
+
+        from studio.listing import same_names
+        groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
+        if user.role_in(studio) == "backbone":
+            self.audience.choices = [c for c in self.audience.choices if c[0] in ("group", "members")]
+            own = [u for mentor, mentees in roster.groups if mentor.id == user.id for u in mentees]
+            self.picker = [(_("My mentees"), own)]
+            self.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
+                                           if g.mentor_id == user.id]
+        else:
+            self.picker = ([(_("Group of %(name)s", name=mentor.name), mentees)
+                            for mentor, mentees in roster.groups if mentees]
+                           + [(_("Backbone teachers"), roster.backbones),
+                              (_("New teachers without a mentor"), roster.unassigned)])
+            self.audience_value.choices = ([("new_teacher", _("New teachers")),
+                                            ("backbone", _("Backbone teachers"))] + groups)
+        self.picker = [(title, users) for title, users in self.picker if users]
+        self.members.choices = [(str(u.id), u.name) for _title, users in self.picker for u in users]
+        self.twins = same_names(roster.everyone)
+
+
+class TaskForm(AudienceFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")),
                                                  Length(max=200)])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=20000)])
@@ -19,9 +53,6 @@ class TaskForm(FlaskForm):
     opens_on = DateField(_l("Opens on"),
                          validators=[DataRequired(_l("Please enter a valid date."))])
     due_on = DateField(_l("Due on"), validators=[DataRequired(_l("Please enter a valid due date."))])
-    audience = SelectField(_l("For"), choices=list(AUDIENCE_LABELS.items()))
-    audience_value = SelectField(_l("Which role or group"), choices=[], validate_choice=False)
-    members = SelectMultipleField(_l("Chosen members"), choices=[], validate_choice=False)
 
     def data_for_task(self):
         return {"title": self.title.data.strip(), "description": self.description.data or "",

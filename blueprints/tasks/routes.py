@@ -13,7 +13,6 @@ from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
 from studio.labels import all_labels
-from studio.listing import same_names
 from studio.security import load_object, load_studio, require
 
 
@@ -71,24 +70,7 @@ def _task_form(studio, roster):
     """The task form; its member picker lists, in sections by mentor group, exactly the
     members the setter may choose (the operation checks the chosen ids again)."""
     form = TaskForm(opens_on=studio_today(studio))
-    role = current_user.role_in(studio)
-    groups = [(str(g.id), _("Group of %(name)s", name=g.mentor.name)) for g in roster.group_rows]
-    if role == "backbone":
-        form.audience.choices = [c for c in form.audience.choices if c[0] in ("group", "members")]
-        own = [u for mentor, mentees in roster.groups if mentor.id == current_user.id for u in mentees]
-        form.picker = [(_("My mentees"), own)]
-        form.audience_value.choices = [(str(g.id), _("My mentees")) for g in roster.group_rows
-                                       if g.mentor_id == current_user.id]
-    else:
-        form.picker = ([(_("Group of %(name)s", name=mentor.name), mentees)
-                        for mentor, mentees in roster.groups if mentees]
-                       + [(_("Backbone teachers"), roster.backbones),
-                          (_("New teachers without a mentor"), roster.unassigned)])
-        form.audience_value.choices = ([("new_teacher", _("New teachers")), ("backbone", _("Backbone teachers"))]
-                                       + groups)
-    form.picker = [(title, users) for title, users in form.picker if users]
-    form.members.choices = [(str(u.id), u.name) for _title, users in form.picker for u in users]
-    form.twins = same_names(roster.everyone)
+    form.set_audience_choices(studio, current_user, roster)
     return form
 
 
