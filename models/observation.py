@@ -15,6 +15,9 @@ NOTE_FIELDS = ("learner_analysis", "lesson_design", "teaching_delivery", "reflec
 
 class Observation(db.Model):
     __tablename__ = "observations"
+    # A removed observation's id is never given again (SQLite reuses the highest id without
+    # AUTOINCREMENT): its hours credit and reversal name it as their source row.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id = db.Column(db.Integer, primary_key=True)
     studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)

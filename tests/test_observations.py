@@ -233,6 +233,23 @@ def test_hours_per_observation_are_credited_once_and_taken_back_on_removal(clien
     page = text(client.get(f"/studios/{people.studio.id}/hours/{people.new_teacher.id}"))
     assert "撤销听课记录学时" in page
     assert response.status_code == 302
+    assert entries[1].source == "reversal" and entries[1].source_id == entries[0].id
+
+
+def test_an_observation_recorded_after_one_was_removed_credits_its_hours(client, people):
+    """The removed observation's id is not given again (SQLite would reuse the highest id):
+    the new one is credited, not mistaken for the removed one's credit."""
+    people.studio.observation_hours = 1.5
+    db.session.commit()
+    login(client, people.new_teacher)
+    client.post(f"{base(people.studio)}/new", data=form())
+    first = db.session.execute(select(Observation)).scalar_one()
+    assert client.post(f"{base(people.studio)}/{first.id}/delete").status_code == 302
+    assert client.post(f"{base(people.studio)}/new", data=form(topic="勾股定理")).status_code == 302
+    second = db.session.execute(select(Observation)).scalar_one()
+    assert second.id != first.id
+    amounts = db.session.execute(select(HourEntry.amount).order_by(HourEntry.id)).scalars().all()
+    assert amounts == [1.5, -1.5, 1.5]
 
 
 # --- the tracker and 我的待办 -----------------------------------------------------------------------

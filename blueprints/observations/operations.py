@@ -8,10 +8,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from blueprints.hours.operations import credit_hours, hours_amount
+from blueprints.hours.operations import credit_hours, credit_of, hours_amount, reverse_credit
 from models.audit import record
 from models.case import LessonCase
-from models.hours import HourEntry
 from models.observation import RATINGS, Observation
 from studio.dates import studio_today, term_bounds
 from studio.errors import RuleError
@@ -67,12 +66,8 @@ def remove_observation(observation, user):
     if not observation.can_delete(user):
         raise RuleError(_l("Only its author removes an observation."))
     studio = observation.studio
-    credit = db.session.execute(select(HourEntry).where(
-        HourEntry.source == "observation", HourEntry.source_id == observation.id,
-        HourEntry.user_id == observation.author_id)).scalar_one_or_none()
-    if credit is not None:
-        credit_hours(observation.author, -credit.amount, "manual", user, studio=studio,
-                     reason=f"撤销听课记录学时：{observation.observed_on} 《{observation.topic}》"[:500])
+    reverse_credit(credit_of("observation", observation, observation.author), user,
+                   f"撤销听课记录学时：{observation.observed_on} 《{observation.topic}》"[:500])
     record("observation_removed", actor=user, studio=studio, target=observation,
            detail=f"{observation.observed_on} {observation.teacher} {observation.topic}"[:500])
     db.session.delete(observation)

@@ -117,7 +117,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_observations_author_id_users')),
     sa.ForeignKeyConstraint(['case_id'], ['lesson_cases.id'], name=op.f('fk_observations_case_id_lesson_cases')),
     sa.ForeignKeyConstraint(['studio_id'], ['studios.id'], name=op.f('fk_observations_studio_id_studios')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_observations'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_observations')),
+    # never reuse a removed observation's id: its hours credit names it (source row)
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_observations_author_id'), ['author_id'], unique=False)
