@@ -26,8 +26,8 @@ def _ids(values):
 
 
 def audience_members(studio, setter, audience, value, chosen_ids=()):
-    """The users a task goes to. A master may address the studio, a role, a mentor group or
-    chosen members; a backbone teacher only their own mentees."""
+    """The users a task or an activity goes to. A master may address the studio, a role, a
+    mentor group or chosen members; a backbone teacher only their own mentees."""
     role = setter.role_in(studio) if not setter.is_admin else "master"
     base = (select(User).join(Membership, Membership.user_id == User.id)
             .where(Membership.studio_id == studio.id, Membership.active.is_(True),
@@ -41,7 +41,7 @@ def audience_members(studio, setter, audience, value, chosen_ids=()):
         elif audience == "members":
             stmt = base.where(User.id.in_(own), User.id.in_(_ids(chosen_ids)))
         else:
-            raise RuleError(_l("A backbone teacher sets tasks for their own mentees only."))
+            raise RuleError(_l("A backbone teacher addresses their own mentees only."))
     elif role == "master":
         if audience == "studio":
             stmt = base.where(Membership.role != "master")
@@ -56,12 +56,12 @@ def audience_members(studio, setter, audience, value, chosen_ids=()):
         elif audience == "members":
             stmt = base.where(User.id.in_(_ids(chosen_ids)))
         else:
-            raise RuleError(_l("Please choose who the task is for."), field="audience")
+            raise RuleError(_l("Please choose who it is for."), field="audience")
     else:
-        raise RuleError(_l("Only the master and backbone teachers set tasks."))
+        raise RuleError(_l("Only the master and backbone teachers choose whom to address."))
     members = db.session.execute(stmt.order_by(User.username)).scalars().all()
     if not members:
-        raise RuleError(_l("Nobody matches this audience. Please choose who the task is for."),
+        raise RuleError(_l("Nobody matches this audience. Please choose who it is for."),
                         field="audience")
     return members
 
