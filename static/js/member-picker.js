@@ -15,8 +15,10 @@
   var groups = Array.prototype.slice.call(picker.querySelectorAll("[data-picker-group]"));
   var boxes = Array.prototype.slice.call(picker.querySelectorAll("input[name=members]"));
 
+  /* The members of a group the search shows: "选择全组" acts on what the teacher sees. */
   function boxesOf(group) {
-    return Array.prototype.slice.call(group.querySelectorAll("input[name=members]"));
+    return Array.prototype.slice.call(group.querySelectorAll("input[name=members]"))
+      .filter(function (b) { return !b.closest(".picker-row").hidden; });
   }
 
   function update() {

@@ -69,6 +69,16 @@ def test_picking_members_on_a_phone(browser, live_server):
         assert count.inner_text() == "已选 1 人"
         assert page.locator("select[name=audience]").input_value() == "members"
 
+        # while a search hides rows, "选择全组" takes only the rows shown, and lets them go
+        second = groups.nth(1)
+        other = row_name(second.locator(".picker-row").nth(0))
+        picker.locator("[data-picker-search]").fill(other)
+        shown = second.locator(".picker-row:visible").count()
+        second.locator("[data-picker-all]").click()
+        assert count.inner_text() == f"已选 {1 + shown} 人"
+        second.locator("[data-picker-all]").click()
+        assert count.inner_text() == "已选 1 人"
+
         # the whole first group
         picker.locator("[data-picker-search]").fill("")
         first = groups.nth(0)
