@@ -214,3 +214,24 @@ def test_home_query_count_does_not_grow_with_the_studio(client, cast, queries, _
     grow(90, "l")  # 100 new teachers now
     large = counts()
     assert small == large, f"10 new teachers: {small}; 100: {large}"
+
+
+def test_research_project_reports_waiting_for_a_decision_or_a_revision(client, cast):
+    """The master sees a report handed in; the project's team sees a returned one; a member
+    outside the project and the admin (read only) see no such block."""
+    from tests.factories import make_project
+    waiting = make_project(cast, stage="opening", state="submitted", title="作业设计的分层研究")
+    returned = make_project(cast, title="单元整体教学的实践研究")
+    returned.state = "returned"
+    db.session.commit()
+    master = block(home(client, cast.master, cast.studio), "todo-projects")
+    assert "作业设计的分层研究" in master and "待审核" in master
+    assert "单元整体教学的实践研究" not in master
+    for member in (cast.backbone, cast.new_teacher):       # the leader and a member
+        mine = block(home(client, member, cast.studio), "todo-projects")
+        assert "单元整体教学的实践研究" in mine and "已退回" in mine
+        assert "作业设计的分层研究" not in mine
+    returned.state = "open"
+    db.session.commit()
+    page = home(client, cast.new_teacher, cast.studio).get_data(as_text=True)
+    assert 'data-testid="todo-projects"' not in page

@@ -50,6 +50,7 @@ class Todo:
         self.target = studio.hours_target(role)
         self.hours = round(totals.get(user.id, 0.0), 1)
         self._observations_and_plan(studio, user, role)
+        self._projects(studio, user)
         self._unread_threads(studio, user)
         self._mentions(studio, user)
         self.runs = studio.is_run_by(user)
@@ -74,6 +75,21 @@ class Todo:
         self.observed = counts_this_term(studio, [user.id]).get(user.id, 0)
         self.member = role is not None
         self.plan = plan_status(studio, [user.id]).get(user.id)  # (plan, versions, revised)
+
+    def _projects(self, studio, user):
+        """Research-project reports waiting for me: to decide (the master, a report handed
+        in), or to revise (the team of a project whose report was returned). One statement
+        with the projects' members (``ResearchProject.can_review`` / ``can_submit`` decide)."""
+        from sqlalchemy.orm import selectinload
+
+        from models.project import ResearchProject
+        waiting = db.session.execute(
+            ResearchProject.visible_to(studio, user)
+            .where(ResearchProject.state.in_(("submitted", "returned")))
+            .options(selectinload(ResearchProject.memberships))
+            .order_by(ResearchProject.id)).scalars().all()
+        self.projects = [(p, "review") for p in waiting if p.can_review(user)] + [
+            (p, "revise") for p in waiting if p.state == "returned" and p.can_submit(user)]
 
     def _unread_threads(self, studio, user):
         """Threads the user may see with a post after their read marker (the thread list's
