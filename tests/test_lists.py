@@ -307,3 +307,13 @@ def test_a_mentor_ticking_someone_elses_mentee_by_hand_gives_nobody_else_the_tas
                                               str(p.outsider.id)]}
     assert client.post(f"/studios/{p.sid}/tasks/new", data=data).status_code == 302
     assert set(db.session.execute(select(Assignment.user_id)).scalars()) == {p.twin.id}
+
+
+def test_a_mentor_group_split_across_two_roster_pages_says_it_continues(client, big):
+    """A group of 55 runs over pages 1 and 2: page 2 opens with its heading marked 续 (in
+    English "(continued)"); page 1's first group is not marked."""
+    login(client, big.master)
+    first, second = (text(client.get(url(big, "roster", page=n))) for n in (1, 2))
+    heading = f"Group of {big.backbones[0].name}"
+    assert heading in first and f"{heading} (continued)" not in first
+    assert f"{heading} (continued)" in second
