@@ -101,6 +101,16 @@ def test_what_a_new_teacher_sees_and_what_is_marked_as_theirs(client, cast, janu
     assert 'class="cal-item task mine"' in text
 
 
+def test_the_master_sees_what_they_host_and_set_marked(client, cast, january):
+    login(client, cast.master)
+    text = page_text(client.get(f"/studios/{cast.studio.id}/calendar?month={JANUARY}"))
+    assert text.count("我主持") == 3          # new_year, backbone_only, late (not the backbone's)
+    assert text.count("我布置的") == 2
+    login(client, cast.backbone)
+    text = page_text(client.get(f"/studios/{cast.studio.id}/calendar?month={JANUARY}"))
+    assert text.count("我主持") == 1 and "我布置的" not in text
+
+
 def test_month_navigation_and_the_current_month(client, cast, january):
     login(client, cast.master)
     text = page_text(client.get(f"/studios/{cast.studio.id}/calendar?month=2027-1"))
