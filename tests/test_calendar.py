@@ -231,3 +231,30 @@ def test_the_feed_of_a_member_of_two_studios_shows_one_studio(client, cast, janu
     path = subscribe(client, cast)
     feed = events(client.get(path))
     assert all(f"@{cast.studio.id}." in uid for uid in feed)
+
+
+def test_the_feed_is_rate_limited_per_address(app, cast, tmp_path):
+    """Guessing tokens costs like fetching one: after the limit, 429 for both."""
+    import os
+
+    from studio.extensions import limiter
+    from tests.conftest import FreshRequestClient, make_app
+    limited = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "limited",
+                       RATELIMIT_ENABLED=True, REDIS_URL=os.environ.get("REDIS_URL"),
+                       CALENDAR_FEED_LIMIT="3 per minute")
+    limited.test_client_class = FreshRequestClient
+    with limited.app_context():
+        limiter.reset()
+        try:
+            from blueprints.calendar import operations
+            token = operations.subscribe(cast.studio, cast.new_teacher)
+            db.session.commit()
+            client = limited.test_client()
+            assert client.get(f"/calendar/{token}.ics").status_code == 200
+            assert client.get("/calendar/guess-1.ics").status_code == 404
+            assert client.get("/calendar/guess-2.ics").status_code == 404
+            assert client.get("/calendar/guess-3.ics").status_code == 429
+            assert client.get(f"/calendar/{token}.ics").status_code == 429
+        finally:
+            limiter.reset()
+            db.session.remove()

@@ -1,14 +1,14 @@
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.activities.forms import NoFieldsForm
 from blueprints.calendar import bp, operations
 from models.calendar import CalendarFeed
+from studio.dates import studio_today
 from studio.extensions import db, limiter
 from studio.labels import all_labels
 from studio.security import load_studio
-from blueprints.activities.forms import NoFieldsForm
-from studio.dates import studio_today
 
 
 @bp.route("/studios/<int:studio_id>/calendar")
@@ -71,7 +71,7 @@ def unsubscribe(studio_id):
 
 
 @bp.route("/calendar/<token>.ics")
-@limiter.limit("60 per minute")
+@limiter.limit(lambda: current_app.config["CALENDAR_FEED_LIMIT"])
 def feed(token):
     """The member's feed, no login: the secret address is the key. Unknown or revoked: 404."""
     feed = CalendarFeed.for_token(token)
