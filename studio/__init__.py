@@ -182,6 +182,7 @@ def to_login(next_url, message):
 def register_blueprints(app):
     from blueprints.activities import bp as activities_bp
     from blueprints.admin import bp as admin_bp
+    from blueprints.calendar import bp as calendar_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.main import bp as main_bp
     from blueprints.cases import bp as cases_bp
@@ -206,6 +207,7 @@ def register_blueprints(app):
     app.register_blueprint(plans_bp, url_prefix="/studios")
     app.register_blueprint(projects_bp, url_prefix="/studios")
     app.register_blueprint(activities_bp, url_prefix="/studios")
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -197,6 +197,14 @@ MATRIX = {
     ("/studios/<int:studio_id>/projects/<int:project_id>/reports/<int:report_id>/file", "GET"):
         (None, ALL_MEMBERS),
 
+    # The calendar: every member and the office see their own; the feed answers its secret
+    # address (the new teacher's), whoever asks, logged in or not
+    ("/studios/<int:studio_id>/calendar", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/calendar/subscribe", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/calendar/subscribe", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 403)),
+    ("/studios/<int:studio_id>/calendar/unsubscribe", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 403)),
+    ("/calendar/<token>.ics", "GET"): (None, E(200, 200, 200, 200, 200, 200)),
+
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
 }
@@ -238,8 +246,10 @@ def url_values(cast):
     db.session.add(evidence)
     project, waiting = make_project(cast), make_project(cast, stage="opening", state="submitted",
                                                         title="作业设计的分层研究")
+    from blueprints.calendar import operations as calendar
+    token = calendar.subscribe(cast.studio, cast.new_teacher)
     db.session.commit()
-    return {"thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
+    return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
             "participant_id": leave.id, "attendance_id": attendance.id,
             "subject_type": "task", "subject_id": task.id,
