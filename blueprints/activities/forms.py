@@ -64,4 +64,4 @@ class SectionForm(FlaskForm):
 
 
 class AssignSectionForm(FlaskForm):
-    assignee_id = SelectField(_l("Written by"), choices=[], validate_choice=False)
+    assignee_id = SelectField(_l("Assigned to"), choices=[], validate_choice=False)

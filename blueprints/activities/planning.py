@@ -77,9 +77,9 @@ def assign_section(studio_id, activity_id, section):
                     + f"#section-{section.name}")
 
 
-def _edit_page(studio, activity, section, form, status=200, theirs=None):
+def _edit_page(studio, activity, section, form, status=200, theirs=None, conflict=None):
     return render_template("activities/plan_edit.html", studio=studio, activity=activity,
-                           section=section, form=form, theirs=theirs,
+                           section=section, form=form, theirs=theirs, conflict=conflict,
                            editing=section.editing_notice(current_user), **all_labels()), status
 
 
@@ -109,8 +109,8 @@ def edit_section(studio_id, activity_id, section):
     except operations.SectionConflict as conflict:
         db.session.rollback()
         form.started_from.data = str(conflict.theirs.number)
-        form.body.errors.append(str(conflict.message))
-        return _edit_page(studio, activity, section, form, 409, theirs=conflict.theirs)
+        return _edit_page(studio, activity, section, form, 409, theirs=conflict.theirs,
+                          conflict=conflict.message)
     except RuleError as error:
         db.session.rollback()
         form.body.errors.append(str(error.message))

@@ -29,7 +29,7 @@ class SectionConflict(RuleError):
 
     def __init__(self, theirs):
         super().__init__(_l("%(name)s saved this section while you were editing it. Your text "
-                            "is kept below: compare it with theirs, merge, then save again.",
+                            "is kept: compare it with theirs, merge, then save again.",
                             name=theirs.author.name))
         self.theirs = theirs
 
