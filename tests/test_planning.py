@@ -242,3 +242,27 @@ def test_a_hostile_starting_version_is_refused(cast, client, activity, value):
     assert response.status_code in (400, 409)
     db.session.expire_all()
     assert versions(activity, "process") == []
+
+
+def test_the_plan_page_costs_the_same_queries_however_many_sections_are_written(
+        cast, client, activity, queries):
+    from models import Activity, User
+    plan = planning.ensure_plan(activity)
+    planning.save_section(plan.section("objectives"), cast.master, "目标", 0)
+    db.session.commit()
+    address, activity_id, master_id = url(activity), activity.id, cast.master.id
+    login(client, cast.new_teacher)
+    client.get(address)
+    db.session.close()          # each request starts with an empty session, as in production
+    with queries() as few:
+        client.get(address)
+    master, activity = db.session.get(User, master_id), db.session.get(Activity, activity_id)
+    for name in ("learners", "key_points", "process", "board", "homework"):
+        planning.save_section(planning.plan_of(activity).section(name), master, name, 0)
+    db.session.commit()
+    db.session.close()
+    with queries() as many:
+        assert "homework" in page_text(client.get(address))
+    assert many.count == few.count, "\n".join(s[:150] for s in many.statements)
+    # the six sections' versions come in one query, not one per section
+    assert sum("FROM plan_section_versions" in s for s in many.statements) == 1

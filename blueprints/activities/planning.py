@@ -48,7 +48,8 @@ def _assignee_choices(activity):
 @login_required
 def plan(studio_id, activity_id):
     studio, activity, plan = _load_plan(studio_id, activity_id)
-    db.session.commit()  # the plan made on its first visit
+    if getattr(plan, "made_now", False):
+        db.session.commit()  # the plan made on its first visit
     assign_form = AssignSectionForm()
     assign_form.assignee_id.choices = _assignee_choices(activity)
     return render_template("activities/plan.html", studio=studio, activity=activity, plan=plan,

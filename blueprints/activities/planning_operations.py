@@ -11,6 +11,7 @@ import difflib
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from blueprints.cases.operations import create_case, update_parts
 from blueprints.notifications.operations import notify
@@ -35,13 +36,18 @@ class SectionConflict(RuleError):
 
 
 def plan_of(activity):
+    """The plan with its sections and their versions (three queries, however many are
+    written)."""
     return db.session.execute(select(SharedLessonPlan).where(
-        SharedLessonPlan.activity_id == activity.id)).scalar_one_or_none()
+        SharedLessonPlan.activity_id == activity.id).options(
+        selectinload(SharedLessonPlan.sections).selectinload(PlanSection.versions))
+    ).scalar_one_or_none()
 
 
 def ensure_plan(activity):
     """The activity's plan with its six sections, made the first time it is asked for (two
-    first visits at once: the unique activity id keeps one, the other reads it)."""
+    first visits at once: the unique activity id keeps one, the other reads it).
+    ``made_now`` is set on a plan made by this call."""
     plan = plan_of(activity)
     if plan is not None:
         return plan
@@ -54,8 +60,9 @@ def ensure_plan(activity):
                 db.session.add(PlanSection(plan_id=plan.id, name=name, position=position))
             db.session.flush()
     except IntegrityError:
-        plan = plan_of(activity)
-    db.session.refresh(plan, ["sections"])
+        return plan_of(activity)
+    plan = plan_of(activity)
+    plan.made_now = True        # the caller commits it (a page that only reads does not)
     return plan
 
 
