@@ -2,6 +2,7 @@
 out by the host, each save a version with its author, the version check that stops a second
 editor from silently overwriting the first, the escaped diff, and the plan used as the design
 of a member's lesson case."""
+import os
 import re
 
 import pytest
@@ -266,3 +267,31 @@ def test_the_plan_page_costs_the_same_queries_however_many_sections_are_written(
     assert many.count == few.count, "\n".join(s[:150] for s in many.statements)
     # the six sections' versions come in one query, not one per section
     assert sum("FROM plan_section_versions" in s for s in many.statements) == 1
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+                    reason="concurrent transactions need PostgreSQL")
+def test_concurrent_saves_of_one_section_keep_exactly_one(app, cast, activity):
+    """Six saves at once, all started from the same version: one becomes version 1, the
+    other five are refused with 409; no text is written over another."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    planning.ensure_plan(activity)
+    db.session.commit()
+    path, token = url(activity, "/process/edit"), cast.master.session_token
+    barrier = Barrier(6)
+
+    def attempt(n):
+        with app.app_context():
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"], session["_fresh"] = token, True
+            barrier.wait()
+            return client.post(path, data={"body": f"第 {n} 稿", "started_from": "0"}).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(attempt, range(6)))
+    db.session.expire_all()
+    assert statuses == [302] + [409] * 5
+    assert [v.number for v in versions(activity, "process")] == [1]
