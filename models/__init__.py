@@ -6,6 +6,7 @@ from models.chat import ChatMessage, ChatMute, RoomCounter
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
 from models.hours import HourEntry
 from models.imports import ImportBatch
+from models.lesson_plan import PlanSection, SectionVersion, SharedLessonPlan
 from models.notification import Notification, ReminderSent
 from models.observation import Observation
 from models.plan import GrowthPlan, PlanComment, PlanEvidence, PlanVersion
@@ -20,7 +21,7 @@ __all__ = [
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",
-    "Observation", "PlanComment", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",
+    "Observation", "PlanComment", "PlanSection", "SectionVersion", "SharedLessonPlan", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",
     "ReminderSent", "ResearchProject", "Review",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

@@ -321,6 +321,7 @@ def seed_activities(studio):
     for person in teachers[10:40]:
         act.check_in(today, person, act.current_code(today)[0])
     act.reply(today, teachers[41], "leave", "孩子生病，需要去医院")
+    seed_shared_plan(today, master, mentor, teachers)
     reading = plan(master, "reading", "读书交流：《给教师的建议》", now + timedelta(days=14), 2,
                    place="郑州市第一中学图书馆", hours=2)
     for person in teachers[:20]:
@@ -329,6 +330,35 @@ def seed_activities(studio):
     plan(mentor, "demonstration", "教学展示：平行四边形的判定", now + timedelta(days=28), 1,
          place="郑州市第八中学录播教室", audience="group", value=str(group.id))
     return True
+
+
+def seed_shared_plan(activity, host, backbone, teachers):
+    """The 集体备课's shared lesson plan: sections written by different members, 教学过程
+    revised once by the host after the backbone's first draft; 板书设计 still open."""
+    from blueprints.activities import planning_operations as planning
+
+    plan = planning.ensure_plan(activity)
+    writers = {"objectives": backbone, "learners": teachers[10], "key_points": backbone,
+               "process": backbone, "board": teachers[11], "homework": teachers[12]}
+    for name, person in writers.items():
+        planning.assign_section(plan, plan.section(name), host, person)
+    texts = {
+        "objectives": "1. 经历勾股定理的探索过程，会用面积法证明勾股定理；\n"
+                      "2. 能用勾股定理解决简单的实际问题；\n3. 了解勾股定理的文化价值。",
+        "learners": "八年级学生已学过三角形、正方形面积与整式乘法，**动手拼图**兴趣高；"
+                    "但用代数式表示面积、把几何关系代数化仍有困难。",
+        "key_points": "- 重点：勾股定理的探索与应用\n- 难点：用面积法（赵爽弦图）证明勾股定理",
+        "process": "一、情境导入：毕达哥拉斯地砖\n二、探究：方格纸上计算正方形面积\n"
+                   "三、证明：拼图\n四、练习与小结",
+        "homework": "- 基础：课本第 24 页练习 1、2\n- 拓展：查阅勾股定理的其他证法，写一段介绍",
+    }
+    for name, text in texts.items():
+        planning.save_section(plan.section(name), writers[name], text, 0)
+    planning.save_section(plan.section("process"), host,
+                          "一、情境导入：毕达哥拉斯地砖（3 分钟）\n"
+                          "二、探究：方格纸上计算正方形面积，小组猜想（12 分钟）\n"
+                          "三、证明：赵爽弦图拼图，学生上台展示（15 分钟）\n"
+                          "四、练习与小结：分层练习，学生说收获（10 分钟）", 1)
 
 
 # --- lesson observations and three-year growth plans ----------------------------------------

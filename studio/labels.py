@@ -49,6 +49,11 @@ ACTIVITY_KIND_LABELS = {"observation": _l("Classroom observation"),
                         "collective_planning": _l("Collective lesson planning"),
                         "problem_study": _l("Problem study"), "reading": _l("Reading exchange"),
                         "lecture": _l("Lecture")}
+LESSON_PLAN_SECTION_LABELS = {"objectives": _l("Teaching objectives"),
+                              "learners": _l("Learner analysis"),
+                              "key_points": _l("Key and difficult points"),
+                              "process": _l("Teaching process"), "board": _l("Board design"),
+                              "homework": _l("Homework design")}
 ACTIVITY_MODE_LABELS = {"on_site": _l("On site"), "online": _l("Online")}
 REPLY_LABELS = {"none": _l("No answer yet"), "attend": _l("Attending"), "leave": _l("Leave")}
 LEAVE_DECISION_LABELS = {"pending": _l("Leave requested"), "approved": _l("Leave approved"),
@@ -73,6 +78,7 @@ NOTIFICATION_LABELS = {
     "project_report_approved": _l("A research project report was approved"),
     "project_report_returned": _l("A research project report was returned for revision"),
     "activity_scheduled": _l("You are invited to a study activity"),
+    "plan_section_assigned": _l("A section of a shared lesson plan was assigned to you"),
     "leave_requested": _l("A member asked for leave from an activity"),
     "leave_decided": _l("Your leave request was answered"),
 }
@@ -112,4 +118,5 @@ def all_labels():
                 project_state_labels=PROJECT_STATE_LABELS,
                 activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
-                check_in_method_labels=CHECK_IN_METHOD_LABELS)
+                check_in_method_labels=CHECK_IN_METHOD_LABELS,
+                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS)

@@ -153,6 +153,22 @@ MATRIX = {
     ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance/<int:attendance_id>/remove",
      "POST"): ({}, MANAGERS_POST_EMPTY),
 
+    # Collective lesson planning: the activity above is a 集体备课 hosted by the master; its
+    # section ``objectives`` is assigned to the backbone and has one version. The new teacher
+    # is invited, not assigned; the office reads, does not write.
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan/<section>/assign", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan/<section>/edit", "GET"):
+        (None, E(LOGIN, 403, 200, 200, 403, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan/<section>/edit", "POST"):
+        ({}, E(LOGIN, 403, 400, 400, 403, 403)),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan/<section>/versions", "GET"):
+        (None, ALL_MEMBERS),
+    # the master's required work is a practice case (a document), not a lesson: 403
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/plan/use-as-case", "POST"):
+        ({}, E(LOGIN, 403, 403, 302, 302, 403)),
+
     # Lesson observations: ``observation_id`` is the new teacher's (seen by its author, their
     # mentor, the master and the office); the master sets the targets.
     ("/studios/<int:studio_id>/observations", "GET"): (None, ALL_MEMBERS),
@@ -238,6 +254,11 @@ def url_values(cast):
     leave = activities.reply(activity, cast.new_teacher, "leave", "学校监考")
     online = make_activity(cast.studio, cast.master, [cast.backbone, cast.new_teacher],
                            mode="online", title="专题研讨：作业设计", kind="seminar")
+    from blueprints.activities import planning_operations as planning
+    shared = planning.ensure_plan(activity)
+    planning.assign_section(shared, shared.section("objectives"), cast.master, cast.backbone)
+    planning.save_section(shared.section("objectives"), cast.backbone,
+                          "1. 理解勾股定理\n2. 会用勾股定理计算", 0)
     observation = make_observation(cast.studio, cast.new_teacher)
     plan = make_plan(cast.studio, cast.new_teacher, versions=2)
     from models.plan import PlanEvidence
@@ -260,4 +281,4 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id}
+            "submitted_project_id": waiting.id, "section": "objectives"}

@@ -150,3 +150,18 @@ def test_the_demo_has_observations_this_term_and_growth_plans_some_revised(app):
     assert any(versions == 1 and not revised for _plan, versions, revised in status.values())
     assert db.session.execute(select(func.count()).select_from(PlanComment)).scalar() > 10
     assert db.session.execute(select(func.count()).select_from(PlanEvidence)).scalar() > 10
+
+
+def test_the_demo_planning_activity_has_a_shared_plan_by_several_members_one_section_revised(app):
+    from models.activity import Activity
+    from models.lesson_plan import SharedLessonPlan
+    seed_demo()
+    activity = db.session.execute(select(Activity).where(
+        Activity.kind == "collective_planning")).scalars().first()
+    plan = db.session.execute(select(SharedLessonPlan).where(
+        SharedLessonPlan.activity_id == activity.id)).scalar_one()
+    written = [s for s in plan.sections if s.latest is not None]
+    assert len(written) == 5 and len({s.latest.author_id for s in written}) >= 3
+    process = plan.section("process")
+    assert [v.author_id for v in process.versions] == [process.assignee_id, activity.host_id]
+    assert plan.section("board").latest is None        # one section still open

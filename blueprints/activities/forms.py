@@ -53,3 +53,15 @@ class ReasonForm(FlaskForm):
 
 class NoFieldsForm(FlaskForm):
     """Only the CSRF token (check out)."""
+
+
+class SectionForm(FlaskForm):
+    """A section of the shared lesson plan; ``started_from`` is the version the editor
+    began with (the version check)."""
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(
+        max=50000, message=_l("A section has at most %(max)d characters."))])
+    started_from = HiddenField()
+
+
+class AssignSectionForm(FlaskForm):
+    assignee_id = SelectField(_l("Assigned to"), choices=[], validate_choice=False)
