@@ -152,6 +152,9 @@ MATRIX = {
      "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
     ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance/<int:attendance_id>/remove",
      "POST"): ({}, MANAGERS_POST_EMPTY),
+    # the online activity (started 10 minutes ago): its managers count attendance by presence
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/count-presence", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403), {"activity_id": "online_activity_id"}),
 
     # Lesson observations: ``observation_id`` is the new teacher's (seen by its author, their
     # mentor, the master and the office); the master sets the targets.

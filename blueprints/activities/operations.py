@@ -58,6 +58,9 @@ def schedule_activity(studio, host, data, chosen_ids=()):
     hours = hours_amount(data["hours"], field="hours")
     if hours < 0 or hours > MAX_HOURS:
         raise RuleError(_l("Study hours are between 0 and 100."), field="hours")
+    share = data.get("presence_share", 80)
+    if not isinstance(share, int) or not 1 <= share <= 100:
+        raise RuleError(_l("Please enter a share between 1 and 100."), field="presence_share")
     members = audience_members(studio, host, data["audience"], data.get("audience_value", ""),
                                chosen_ids)
     activity = Activity(studio=studio, host_id=host.id, kind=data["kind"],
@@ -65,7 +68,8 @@ def schedule_activity(studio, host, data, chosen_ids=()):
                         agenda_html=render_markdown(data.get("agenda") or ""),
                         starts_at=starts_at, ends_at=ends_at, mode=data["mode"],
                         place=place if data["mode"] == "on_site" else "", hours=float(hours),
-                        audience=data["audience"], audience_value=data.get("audience_value") or "")
+                        presence_share=share, audience=data["audience"],
+                        audience_value=data.get("audience_value") or "")
     db.session.add(activity)
     db.session.flush()
     db.session.add_all([ActivityParticipant(activity_id=activity.id, user_id=m.id) for m in members])

@@ -2,7 +2,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from blueprints.activities import bp, operations
+from blueprints.activities import bp, operations, presence
 from blueprints.activities.forms import (ActivityForm, CheckInForm, DecideLeaveForm,
                                          MarkAttendanceForm, NoFieldsForm, ReasonForm, ReplyForm)
 from models import User
@@ -71,7 +71,9 @@ def _show(studio, activity, status=200, check_in_form=None, reply_form=None, mar
         rows=rows if manage or activity.is_followed_by(current_user) else None, figures=figures,
         reply_form=reply_form or ReplyForm(), check_in_form=check_in_form or CheckInForm(),
         mark_form=mark_form, decide_form=DecideLeaveForm(), reason_form=ReasonForm(),
-        plain_form=NoFieldsForm(), discussion=Thread.about(activity), **all_labels()), status
+        plain_form=NoFieldsForm(), discussion=Thread.about(activity),
+        minutes=presence.minutes_present(activity) if manage and activity.mode == "online" else None,
+        **all_labels()), status
 
 
 @bp.route("/<int:studio_id>/activities/<int:activity_id>")
@@ -220,3 +222,18 @@ def remove(studio_id, activity_id, attendance_id):
     db.session.commit()
     flash(_("The attendance has been removed and its hours taken back."), "success")
     return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id))
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/count-presence", methods=["POST"])
+@login_required
+def count_presence(studio_id, activity_id):
+    """The host counts online attendance now: everyone whose time in the live room reached
+    the share is credited (once)."""
+    studio, activity = _load(studio_id, activity_id, "can_count_presence")
+    if not NoFieldsForm().validate_on_submit():
+        raise RuleError(_("The form has expired. Please reload the page."))
+    recorded = presence.evaluate_activity(activity)
+    db.session.commit()
+    flash(_("Online attendance counted: %(n)s more members present.", n=len(recorded)), "success")
+    return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id)
+                    + "#attendance")
