@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
-from models.activity import Activity, ActivityParticipant, Attendance, PresenceInterval
+from models.activity import (Activity, ActivityParticipant, ActivityPhoto, ActivityRecord,
+                             Attendance, PresenceInterval)
 from models.audit import AuditLog
 from models.chat import ChatMessage, ChatMute, RoomCounter
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
@@ -15,7 +16,8 @@ from models.thread import Post, Thread, ThreadRead
 from models.user import User
 
 __all__ = [
-    "Activity", "ActivityParticipant", "Attendance", "PresenceInterval",
+    "Activity", "ActivityParticipant", "ActivityPhoto", "ActivityRecord", "Attendance",
+    "PresenceInterval",
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",

@@ -128,6 +128,11 @@ class Activity(db.Model):
         moment (before the start nobody has any time); the command does it after the end."""
         return self.mode == "online" and self.can_manage(user)
 
+    def can_write_record(self, user, now=None):
+        """The record (活动纪要): the host (or master) writes and edits it once the activity
+        has started."""
+        return self.can_manage(user) and (now or utcnow()) >= self.starts_at
+
     def can_check_in(self, user, now=None):
         """An invited member, on site, inside the window, not yet checked in."""
         return self.check_in_refusal(user, now) is None
@@ -152,6 +157,9 @@ class Activity(db.Model):
         """For ``load_object``: why the right person is refused at this moment."""
         if check == "can_check_in" and self.can_view(user):
             return self.check_in_refusal(user)
+        if check == "can_write_record" and self.can_manage(user):
+            from flask_babel import lazy_gettext as _l
+            return _l("The record is written once the activity has started.")
         return None
 
 
@@ -242,3 +250,39 @@ class PresenceInterval(db.Model):
     sid = db.Column(db.String(64), nullable=False, index=True)
     joined_at = db.Column(db.DateTime, nullable=False)
     left_at = db.Column(db.DateTime, nullable=True)
+
+
+class ActivityRecord(db.Model):
+    """A version of the activity's record (活动纪要), in Markdown: each save adds one, with
+    its author; the page shows the latest, earlier ones stay (who wrote what, when)."""
+    __tablename__ = "activity_records"
+    __table_args__ = (db.UniqueConstraint("activity_id", "number", name="uq_activity_record_number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(db.Integer, db.ForeignKey("activities.id"), nullable=False, index=True)
+    number = db.Column(db.Integer, nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    body_html = db.Column(db.Text, nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    author = db.relationship("User", lazy="joined")
+
+    @classmethod
+    def latest(cls, activity):
+        return db.session.execute(select(cls).where(cls.activity_id == activity.id)
+                                  .order_by(cls.number.desc()).limit(1)).scalar_one_or_none()
+
+
+class ActivityPhoto(db.Model):
+    """A photo of the record (JPEG, PNG or WebP), stored like a case's files; served to those
+    who may see the activity."""
+    __tablename__ = "activity_photos"
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(db.Integer, db.ForeignKey("activities.id"), nullable=False, index=True)
+    stored_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    stored = db.relationship("StoredFile", lazy="joined")

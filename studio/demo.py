@@ -327,6 +327,10 @@ def seed_activities(studio):
     db.session.flush()
     presence.evaluate_activity(seminar, end + timedelta(minutes=5))
     attend(seminar, [], marked=[(seminar.participants[31].user, "网络故障改用电话参会，主持人核对")])
+    act.write_record(seminar, master, "## 研讨纪要\n\n各组代表交流了**基础、提高、拓展**三层作业的设计思路。\n\n"
+                     "1. 基础层紧扣课标，题量控制在 15 分钟内；\n2. 拓展层鼓励开放性问题。\n\n"
+                     "下一步：各组在一周内修改作业设计并上传。")
+    add_photo(seminar, master, png_bytes(), "研讨现场.png")
     today = plan(master, "collective_planning", "集体备课：勾股定理（第一课时）",
                  now - timedelta(minutes=15), 2, place="郑州市第一中学三楼会议室",
                  agenda="各组带着初稿来，现场分工修改教学过程与作业设计。")
@@ -483,3 +487,39 @@ def seed_research(studio):
     projects.decide_report(project, master, "approve",
                            "选题切合“双减”要求，研究方法可行。中期请重点呈现两个单元的作业样例和学生反馈数据。")
     return True
+
+
+def png_bytes(width=160, height=120, top=(46, 125, 50), bottom=(200, 230, 201)):
+    """A small PNG made in code (the demo's photo of an activity): a vertical gradient."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = bytearray()
+    for y in range(height):
+        t = y / max(height - 1, 1)
+        pixel = bytes(round(a + (b - a) * t) for a, b in zip(top, bottom))
+        rows += b"\x00" + pixel * width
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
+
+
+def add_photo(activity, user, data, name):
+    """Store ``data`` as a photo of the activity's record (like an upload)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from models.activity import ActivityPhoto
+    from studio import storage
+    stored = storage.store_upload(FileStorage(io.BytesIO(data), filename=name), "image", user)
+    db.session.flush()
+    photo = ActivityPhoto(activity_id=activity.id, stored_file_id=stored.id,
+                          uploaded_by_id=user.id)
+    db.session.add(photo)
+    db.session.flush()
+    return photo

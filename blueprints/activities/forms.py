@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -58,3 +59,8 @@ class ReasonForm(FlaskForm):
 
 class NoFieldsForm(FlaskForm):
     """Only the CSRF token (check out)."""
+
+
+class RecordForm(FlaskForm):
+    body = TextAreaField(_l("Record of the activity (Markdown)"), validators=[Length(max=20000)])
+    photo = FileField(_l("Add a photo (JPEG, PNG or WebP)"))

@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.hours.operations import credit_hours, credit_of, hours_amount, reverse_credit
 from blueprints.notifications.operations import notify
 from blueprints.tasks.operations import audience_members
-from models.activity import KINDS, MODES, Activity, ActivityParticipant, Attendance
+from models.activity import (KINDS, MODES, Activity, ActivityParticipant, ActivityPhoto,
+                             ActivityRecord, Attendance)
 from models.audit import record
 from models.base import utcnow
 from studio.dates import from_studio_time
@@ -260,3 +261,38 @@ def attendance_rows(activity):
                "absent": expected - present,
                "rate": round(100 * present / expected) if expected else None}
     return [(p, current.get(p.user_id)) for p in rows], figures
+
+
+# --- the record (活动纪要) -------------------------------------------------------------------
+
+MAX_RECORD = 20000
+
+
+def write_record(activity, actor, body, photo=None):
+    """The host saves the record: a new version (Markdown, sanitized when rendered) if the
+    text changed, and a photo if one came (checked by its bytes, size-limited). Audited."""
+    from studio import storage
+    if not activity.can_write_record(actor):
+        raise RuleError(_l("Only the host writes the record, once the activity has started."))
+    body = (body or "").strip()
+    if len(body) > MAX_RECORD:
+        raise RuleError(_l("The record is at most 20000 characters."), field="body")
+    latest = ActivityRecord.latest(activity)
+    if not body and latest is None and photo is None:
+        raise RuleError(_l("Please write the record or add a photo."), field="body")
+    added = None
+    if photo is not None:   # checked first: a refused photo leaves nothing written
+        stored = storage.store_upload(photo, "image", actor,
+                                      limit=current_app.config["MAX_PHOTO_BYTES"])
+        db.session.flush()
+        added = ActivityPhoto(activity_id=activity.id, stored_file_id=stored.id,
+                              uploaded_by_id=actor.id)
+        db.session.add(added)
+    changed = body and (latest is None or latest.body != body)
+    if changed:
+        db.session.add(ActivityRecord(
+            activity_id=activity.id, number=(latest.number + 1) if latest else 1, body=body,
+            body_html=render_markdown(body), author_id=actor.id))
+    record("activity_record_saved", actor=actor, studio=activity.studio, target=activity,
+           detail=f"text={'changed' if changed else 'same'} photo={'added' if added else 'none'}")
+    return added

@@ -1,12 +1,14 @@
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.activities import bp, operations, presence
 from blueprints.activities.forms import (ActivityForm, CheckInForm, DecideLeaveForm,
-                                         MarkAttendanceForm, NoFieldsForm, ReasonForm, ReplyForm)
+                                         MarkAttendanceForm, NoFieldsForm, ReasonForm, RecordForm,
+                                         ReplyForm)
 from models import User
-from models.activity import Activity, ActivityParticipant, Attendance
+from models.activity import (Activity, ActivityParticipant, ActivityPhoto, ActivityRecord,
+                             Attendance)
 from models.studio import Roster
 from models.thread import Thread
 from studio.dates import studio_now
@@ -73,6 +75,7 @@ def _show(studio, activity, status=200, check_in_form=None, reply_form=None, mar
         mark_form=mark_form, decide_form=DecideLeaveForm(), reason_form=ReasonForm(),
         plain_form=NoFieldsForm(), discussion=Thread.about(activity),
         minutes=presence.minutes_present(activity) if manage and activity.mode == "online" else None,
+        record=ActivityRecord.latest(activity), photos=_photos(activity),
         **all_labels()), status
 
 
@@ -237,3 +240,51 @@ def count_presence(studio_id, activity_id):
     flash(_("Online attendance counted: %(n)s more members present.", n=len(recorded)), "success")
     return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id)
                     + "#attendance")
+
+
+def _photos(activity):
+    return db.session.execute(db.select(ActivityPhoto).where(
+        ActivityPhoto.activity_id == activity.id).order_by(ActivityPhoto.id)).scalars().all()
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/record", methods=["GET", "POST"])
+@login_required
+def record(studio_id, activity_id):
+    """The host writes the record (活动纪要) in Markdown and adds photos; each changed text is
+    a new version."""
+    studio, activity = _load(studio_id, activity_id, "can_write_record")
+    form = RecordForm()
+    latest = ActivityRecord.latest(activity)
+    if request.method == "GET" and latest is not None:
+        form.body.data = latest.body
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            photo = form.photo.data if getattr(form.photo.data, "filename", "") else None
+            try:
+                operations.write_record(activity, current_user, form.body.data, photo)
+                db.session.commit()
+                flash(_("The record has been saved."), "success")
+                return redirect(url_for("activities.show", studio_id=studio.id,
+                                        activity_id=activity.id) + "#record")
+            except RuleError as error:   # bad text or not a photo: what was typed stays
+                db.session.rollback()
+                (form.body if error.field == "body" else form.photo).errors = [str(error.message)]
+    versions = db.session.execute(db.select(ActivityRecord).where(
+        ActivityRecord.activity_id == activity.id).order_by(ActivityRecord.number.desc())
+    ).scalars().all()
+    return render_template("activities/record.html", studio=studio, activity=activity, form=form,
+                           versions=versions, photos=_photos(activity)), status
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/photos/<int:photo_id>")
+@login_required
+def photo(studio_id, activity_id, photo_id):
+    """A photo of the record, to those who may see the activity."""
+    from studio import storage
+    _studio, activity = _load(studio_id, activity_id)
+    photo = db.session.get(ActivityPhoto, photo_id)
+    if photo is None or photo.activity_id != activity.id:
+        abort(404)
+    return storage.send_stored(photo.stored)
