@@ -193,3 +193,19 @@ def test_concurrent_evaluation_credits_once(app, cast, online):
     db.session.expire_all()
     assert sum(results) == 1
     assert hours_of(cast.backbone) == [3]
+
+
+@pytest.mark.parametrize("share, status", [("50", 302), ("0", 400), ("101", 400), ("八十", 400)])
+def test_the_host_sets_the_share_when_scheduling(client, cast, share, status):
+    from models.activity import Activity
+    from tests.test_activities import _form
+    login(client, cast.master)
+    response = client.post(f"/studios/{cast.studio.id}/activities/new",
+                           data=_form(mode="online", place="", presence_share=share))
+    assert response.status_code == status
+    saved = db.session.execute(db.select(Activity.presence_share)).scalars().all()
+    if status == 302:
+        assert saved == [50]
+    else:
+        assert saved == []
+        assert "1 到 100" in page_text(response) or "整数" in page_text(response)
