@@ -161,6 +161,8 @@ MATRIX = {
     ("/studios/<int:studio_id>/activities/<int:activity_id>/photos/<int:photo_id>", "GET"):
         (None, ALL_MEMBERS, {"activity_id": "online_activity_id"}),
     # the online activity (started 10 minutes ago): its managers count attendance by presence
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/presence-share", "POST"):
+        ({}, MANAGERS_POST_EMPTY, {"activity_id": "online_activity_id"}),
     ("/studios/<int:studio_id>/activities/<int:activity_id>/count-presence", "POST"):
         ({}, E(LOGIN, 302, 302, 403, 403, 403), {"activity_id": "online_activity_id"}),
 

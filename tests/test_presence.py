@@ -209,3 +209,24 @@ def test_the_host_sets_the_share_when_scheduling(client, cast, share, status):
     else:
         assert saved == []
         assert "1 到 100" in page_text(response) or "整数" in page_text(response)
+
+
+def test_the_host_changes_the_share_on_the_attendance_page(app, client, cast, online, clock):
+    from models import AuditLog
+    clock.now = online.starts_at
+    sio = socket(app, cast.new_teacher)
+    join(sio, online)
+    clock.advance(30)                         # 30 of 100 minutes: short of 80%
+    login(client, cast.master)
+    path = f"/studios/{cast.studio.id}/activities/{online.id}"
+    assert client.post(path + "/presence-share", data={"presence_share": "0"}).status_code == 400
+    assert client.post(path + "/presence-share", data={"presence_share": "25"}).status_code == 302
+    db.session.expire_all()
+    assert online.presence_share == 25
+    assert db.session.execute(db.select(AuditLog.detail).where(
+        AuditLog.action == "presence_share_changed")).scalar_one() == "80 -> 25"
+    client.post(path + "/count-presence")
+    assert attendance_of(online, cast.new_teacher).method == "presence"
+    login(client, cast.backbone)
+    assert client.post(path + "/presence-share", data={"presence_share": "1"}).status_code == 403
+    sio.disconnect()

@@ -64,3 +64,10 @@ class NoFieldsForm(FlaskForm):
 class RecordForm(FlaskForm):
     body = TextAreaField(_l("Record of the activity (Markdown)"), validators=[Length(max=20000)])
     photo = FileField(_l("Add a photo (JPEG, PNG or WebP)"))
+
+
+class PresenceShareForm(FlaskForm):
+    presence_share = IntegerField(
+        _l("Share of the duration in the live room for attendance (%)"),
+        validators=[InputRequired(_l("Please enter a share between 1 and 100.")),
+                    NumberRange(1, 100, _l("Please enter a share between 1 and 100."))])

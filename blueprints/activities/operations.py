@@ -296,3 +296,16 @@ def write_record(activity, actor, body, photo=None):
     record("activity_record_saved", actor=actor, studio=activity.studio, target=activity,
            detail=f"text={'changed' if changed else 'same'} photo={'added' if added else 'none'}")
     return added
+
+
+def set_presence_share(activity, actor, share):
+    """The host changes the share of the duration that credits online attendance (audited);
+    attendances already recorded stay."""
+    if not activity.can_count_presence(actor):
+        raise RuleError(_l("Only the host of an online activity sets its attendance rule."))
+    if not isinstance(share, int) or not 1 <= share <= 100:
+        raise RuleError(_l("Please enter a share between 1 and 100."), field="presence_share")
+    if share != activity.presence_share:
+        record("presence_share_changed", actor=actor, studio=activity.studio, target=activity,
+               detail=f"{activity.presence_share} -> {share}")
+        activity.presence_share = share

@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 
 from blueprints.activities import bp, operations, presence
 from blueprints.activities.forms import (ActivityForm, CheckInForm, DecideLeaveForm,
-                                         MarkAttendanceForm, NoFieldsForm, ReasonForm, RecordForm,
-                                         ReplyForm)
+                                         MarkAttendanceForm, NoFieldsForm, PresenceShareForm,
+                                         ReasonForm, RecordForm, ReplyForm)
 from models import User
 from models.activity import (Activity, ActivityParticipant, ActivityPhoto, ActivityRecord,
                              Attendance)
@@ -76,6 +76,7 @@ def _show(studio, activity, status=200, check_in_form=None, reply_form=None, mar
         plain_form=NoFieldsForm(), discussion=Thread.about(activity),
         minutes=presence.minutes_present(activity) if manage and activity.mode == "online" else None,
         record=ActivityRecord.latest(activity), photos=_photos(activity),
+        share_form=PresenceShareForm(presence_share=activity.presence_share),
         **all_labels()), status
 
 
@@ -288,3 +289,18 @@ def photo(studio_id, activity_id, photo_id):
     if photo is None or photo.activity_id != activity.id:
         abort(404)
     return storage.send_stored(photo.stored)
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/presence-share", methods=["POST"])
+@login_required
+def presence_share(studio_id, activity_id):
+    """The host changes the share of the duration in the live room that counts as present."""
+    studio, activity = _load(studio_id, activity_id, "can_count_presence")
+    form = PresenceShareForm()
+    if not form.validate_on_submit():
+        raise RuleError(_("Please enter a share between 1 and 100."), field="presence_share")
+    operations.set_presence_share(activity, current_user, form.presence_share.data)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id)
+                    + "#attendance")
