@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
-from models.activity import Activity, ActivityParticipant, Attendance
+from models.activity import (Activity, ActivityParticipant, ActivityPhoto, ActivityRecord,
+                             Attendance, PresenceInterval)
 from models.audit import AuditLog
 from models.calendar import CalendarFeed
 from models.chat import ChatMessage, ChatMute, RoomCounter
@@ -17,7 +18,8 @@ from models.thread import Post, Thread, ThreadRead
 from models.user import User
 
 __all__ = [
-    "Activity", "ActivityParticipant", "Attendance", "CalendarFeed",
+    "Activity", "ActivityParticipant", "ActivityPhoto", "ActivityRecord", "Attendance",
+    "CalendarFeed", "PresenceInterval",
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",

@@ -22,6 +22,7 @@ LEAVE_DECISIONS = ("pending", "approved", "refused")
 CHECK_IN_METHODS = ("code", "qr", "manual", "presence")
 MAX_ACTIVITY_HOURS = 999.9
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
+DEFAULT_PRESENCE_SHARE = 80
 
 
 class Activity(db.Model):
@@ -29,6 +30,7 @@ class Activity(db.Model):
     __table_args__ = (
         db.CheckConstraint(f"hours BETWEEN 0 AND {MAX_ACTIVITY_HOURS}", name="hours_finite_range"),
         db.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        db.CheckConstraint("presence_share BETWEEN 1 AND 100", name="presence_share_range"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -45,6 +47,9 @@ class Activity(db.Model):
     hours = db.Column(db.Numeric(6, 1, asdecimal=False), nullable=False, default=0)
     audience = db.Column(db.String(16), nullable=False, default="members")
     audience_value = db.Column(db.String(64), nullable=False, default="")
+    # online: the share of the duration (percent) a member must be in the live room
+    presence_share = db.Column(db.Integer, nullable=False, default=DEFAULT_PRESENCE_SHARE,
+                               server_default=str(DEFAULT_PRESENCE_SHARE))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     studio = db.relationship("Studio")
@@ -118,6 +123,16 @@ class Activity(db.Model):
         is open."""
         return self.mode == "on_site" and self.can_manage(user) and self.check_in_open(now)
 
+    def can_count_presence(self, user):
+        """The host (or master) of an online activity counts attendance by presence at any
+        moment (before the start nobody has any time); the command does it after the end."""
+        return self.mode == "online" and self.can_manage(user)
+
+    def can_write_record(self, user, now=None):
+        """The record (活动纪要): the host (or master) writes and edits it once the activity
+        has started."""
+        return self.can_manage(user) and (now or utcnow()) >= self.starts_at
+
     def can_check_in(self, user, now=None):
         """An invited member, on site, inside the window, not yet checked in."""
         return self.check_in_refusal(user, now) is None
@@ -142,6 +157,9 @@ class Activity(db.Model):
         """For ``load_object``: why the right person is refused at this moment."""
         if check == "can_check_in" and self.can_view(user):
             return self.check_in_refusal(user)
+        if check == "can_write_record" and self.can_manage(user):
+            from flask_babel import lazy_gettext as _l
+            return _l("The record is written once the activity has started.")
         return None
 
 
@@ -216,3 +234,55 @@ class Attendance(db.Model):
     def can_change(self, user):
         """Check out or remove: the activity's managers, while the attendance stands."""
         return self.removed_at is None and self.activity.can_manage(user)
+
+
+class PresenceInterval(db.Model):
+    """One stay of one socket (``sid``) of a member in an online activity's live room: from
+    its join to its leave or disconnect (``left_at`` NULL while it stays). Several tabs make
+    overlapping intervals; the time present is their union inside the activity's start..end
+    (``blueprints.activities.presence``)."""
+    __tablename__ = "presence_intervals"
+    __table_args__ = (db.Index("ix_presence_activity_user", "activity_id", "user_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(db.Integer, db.ForeignKey("activities.id"), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    sid = db.Column(db.String(64), nullable=False, index=True)
+    joined_at = db.Column(db.DateTime, nullable=False)
+    left_at = db.Column(db.DateTime, nullable=True)
+
+
+class ActivityRecord(db.Model):
+    """A version of the activity's record (活动纪要), in Markdown: each save adds one, with
+    its author; the page shows the latest, earlier ones stay (who wrote what, when)."""
+    __tablename__ = "activity_records"
+    __table_args__ = (db.UniqueConstraint("activity_id", "number", name="uq_activity_record_number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(db.Integer, db.ForeignKey("activities.id"), nullable=False, index=True)
+    number = db.Column(db.Integer, nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    body_html = db.Column(db.Text, nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    author = db.relationship("User", lazy="joined")
+
+    @classmethod
+    def latest(cls, activity):
+        return db.session.execute(select(cls).where(cls.activity_id == activity.id)
+                                  .order_by(cls.number.desc()).limit(1)).scalar_one_or_none()
+
+
+class ActivityPhoto(db.Model):
+    """A photo of the record (JPEG, PNG or WebP), stored like a case's files; served to those
+    who may see the activity."""
+    __tablename__ = "activity_photos"
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(db.Integer, db.ForeignKey("activities.id"), nullable=False, index=True)
+    stored_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    stored = db.relationship("StoredFile", lazy="joined")

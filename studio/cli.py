@@ -81,6 +81,16 @@ def register(app):
                 raise click.ClickException(str(error.message))
         click.echo(f"{count} members imported")
 
+    @app.cli.command("count-presence")
+    def count_presence_command():
+        """Credit online attendance by presence for the online activities that ended in the
+        last week (each member once). Run it hourly beside send-reminders."""
+        from blueprints.activities.presence import evaluate_ended
+
+        recorded = evaluate_ended()
+        db.session.commit()
+        click.echo(f"Online attendances recorded: {len(recorded)}")
+
     @app.cli.command("send-reminders")
     def send_reminders_command():
         """Send the reminders that are due (tasks due soon or overdue, reviews waiting 5

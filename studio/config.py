@@ -29,6 +29,8 @@ class Config:
     X_ACCEL_PREFIX = os.environ.get("X_ACCEL_PREFIX") or None
     # Ordinary forms (CSV/XLSX imports included) are refused above this size.
     MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 10 * 1024 * 1024)
+    # A photo of an activity's record (JPEG, PNG, WebP).
+    MAX_PHOTO_BYTES = _int("MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
@@ -88,3 +90,4 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
     MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+    MAX_PHOTO_BYTES = 1024 * 1024

@@ -24,6 +24,7 @@ ACCEPT = {
                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     "video": ("video/mp4", "video/webm", "video/quicktime"),
+    "image": ("image/jpeg", "image/png", "image/webp"),
 }
 
 
@@ -55,6 +56,12 @@ def detect_type(head, path=None):
     """The content type of a file from its first bytes (and, for Office files, its parts)."""
     if head.startswith(b"%PDF-"):
         return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm"
     if len(head) >= 12 and head[4:8] == b"ftyp":
@@ -76,7 +83,7 @@ def detect_type(head, path=None):
     return None
 
 
-def store_upload(file_storage, kind, user):
+def store_upload(file_storage, kind, user, limit=None):
     """Check and store one uploaded file; returns a new ``StoredFile`` (added, not committed).
 
     Raises RuleError for a file of the wrong type, and aborts with 413 for one that is too
@@ -85,7 +92,7 @@ def store_upload(file_storage, kind, user):
     from studio.extensions import db
 
     stream = file_storage.stream
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    limit = limit or current_app.config["MAX_UPLOAD_BYTES"]
     digest, size, head = hashlib.sha256(), 0, b""
     stream.seek(0)
     while True:
@@ -106,7 +113,10 @@ def store_upload(file_storage, kind, user):
         source_path = None
     mimetype = detect_type(head, source_path or stream)
     if mimetype not in ACCEPT[kind]:
-        if kind == "video":
+        if kind == "image":
+            message = _("%(name)s is not a photo. Please upload a JPEG, PNG or WebP image.",
+                        name=file_storage.filename or "")
+        elif kind == "video":
             message = _("%(name)s is not a video. Please upload an MP4, WebM or MOV recording.",
                         name=file_storage.filename or "")
         else:

@@ -152,6 +152,19 @@ MATRIX = {
      "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
     ("/studios/<int:studio_id>/activities/<int:activity_id>/attendance/<int:attendance_id>/remove",
      "POST"): ({}, MANAGERS_POST_EMPTY),
+    # the record (活动纪要) of the online activity: its managers write it, a photo is served to
+    # those who see the activity
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/record", "GET"):
+        (None, MANAGERS, {"activity_id": "online_activity_id"}),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/record", "POST"):
+        ({}, MANAGERS_POST_EMPTY, {"activity_id": "online_activity_id"}),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/photos/<int:photo_id>", "GET"):
+        (None, ALL_MEMBERS, {"activity_id": "online_activity_id"}),
+    # the online activity (started 10 minutes ago): its managers count attendance by presence
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/presence-share", "POST"):
+        ({}, MANAGERS_POST_EMPTY, {"activity_id": "online_activity_id"}),
+    ("/studios/<int:studio_id>/activities/<int:activity_id>/count-presence", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403), {"activity_id": "online_activity_id"}),
 
     # Collective lesson planning: the activity above is a 集体备课 hosted by the master; its
     # section ``objectives`` is assigned to the backbone and has one version. The new teacher
@@ -269,6 +282,8 @@ def url_values(cast):
                                                         title="作业设计的分层研究")
     from blueprints.calendar import operations as calendar
     token = calendar.subscribe(cast.studio, cast.new_teacher)
+    from studio.demo import add_photo, png_bytes
+    photo = add_photo(online, cast.master, png_bytes(8, 8), "现场.png")
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -281,4 +296,4 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id, "section": "objectives"}
+            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id}

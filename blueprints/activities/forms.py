@@ -1,6 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from blueprints.hours.forms import HoursField
@@ -23,12 +25,16 @@ class ActivityForm(AudienceFields, FlaskForm):
     hours = HoursField(_l("Study hours credited"), default=2,
                        validators=[InputRequired(_l("Please enter the study hours.")),
                                    NumberRange(0, 100, _l("Study hours are between 0 and 100."))])
+    presence_share = IntegerField(
+        _l("Online: share of the duration in the live room for attendance (%)"), default=80,
+        validators=[Optional(), NumberRange(1, 100, _l("Please enter a share between 1 and 100."))])
 
     def data_for_activity(self):
         return {"kind": self.kind.data, "title": self.title.data.strip(),
                 "agenda": self.agenda.data or "", "starts_at": self.starts_at.data,
                 "ends_at": self.ends_at.data, "mode": self.mode.data,
                 "place": (self.place.data or "").strip(), "hours": self.hours.data,
+                "presence_share": 80 if self.presence_share.data is None else self.presence_share.data,
                 "audience": self.audience.data, "audience_value": self.audience_value.data or ""}
 
 class ReplyForm(FlaskForm):
@@ -65,3 +71,15 @@ class SectionForm(FlaskForm):
 
 class AssignSectionForm(FlaskForm):
     assignee_id = SelectField(_l("Assigned to"), choices=[], validate_choice=False)
+
+
+class RecordForm(FlaskForm):
+    body = TextAreaField(_l("Record of the activity (Markdown)"), validators=[Length(max=20000)])
+    photo = FileField(_l("Add a photo (JPEG, PNG or WebP)"))
+
+
+class PresenceShareForm(FlaskForm):
+    presence_share = IntegerField(
+        _l("Share of the duration in the live room for attendance (%)"),
+        validators=[InputRequired(_l("Please enter a share between 1 and 100.")),
+                    NumberRange(1, 100, _l("Please enter a share between 1 and 100."))])

@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.hours.operations import credit_hours, credit_of, hours_amount, reverse_credit
 from blueprints.notifications.operations import notify
 from blueprints.tasks.operations import audience_members
-from models.activity import KINDS, MODES, Activity, ActivityParticipant, Attendance
+from models.activity import (KINDS, MODES, Activity, ActivityParticipant, ActivityPhoto,
+                             ActivityRecord, Attendance)
 from models.audit import record
 from models.base import utcnow
 from studio.dates import from_studio_time
@@ -58,6 +59,9 @@ def schedule_activity(studio, host, data, chosen_ids=()):
     hours = hours_amount(data["hours"], field="hours")
     if hours < 0 or hours > MAX_HOURS:
         raise RuleError(_l("Study hours are between 0 and 100."), field="hours")
+    share = data.get("presence_share", 80)
+    if not isinstance(share, int) or not 1 <= share <= 100:
+        raise RuleError(_l("Please enter a share between 1 and 100."), field="presence_share")
     members = audience_members(studio, host, data["audience"], data.get("audience_value", ""),
                                chosen_ids)
     activity = Activity(studio=studio, host_id=host.id, kind=data["kind"],
@@ -65,7 +69,8 @@ def schedule_activity(studio, host, data, chosen_ids=()):
                         agenda_html=render_markdown(data.get("agenda") or ""),
                         starts_at=starts_at, ends_at=ends_at, mode=data["mode"],
                         place=place if data["mode"] == "on_site" else "", hours=float(hours),
-                        audience=data["audience"], audience_value=data.get("audience_value") or "")
+                        presence_share=share, audience=data["audience"],
+                        audience_value=data.get("audience_value") or "")
     db.session.add(activity)
     db.session.flush()
     db.session.add_all([ActivityParticipant(activity_id=activity.id, user_id=m.id) for m in members])
@@ -256,3 +261,51 @@ def attendance_rows(activity):
                "absent": expected - present,
                "rate": round(100 * present / expected) if expected else None}
     return [(p, current.get(p.user_id)) for p in rows], figures
+
+
+# --- the record (活动纪要) -------------------------------------------------------------------
+
+MAX_RECORD = 20000
+
+
+def write_record(activity, actor, body, photo=None):
+    """The host saves the record: a new version (Markdown, sanitized when rendered) if the
+    text changed, and a photo if one came (checked by its bytes, size-limited). Audited."""
+    from studio import storage
+    if not activity.can_write_record(actor):
+        raise RuleError(_l("Only the host writes the record, once the activity has started."))
+    body = (body or "").strip()
+    if len(body) > MAX_RECORD:
+        raise RuleError(_l("The record is at most 20000 characters."), field="body")
+    latest = ActivityRecord.latest(activity)
+    if not body and latest is None and photo is None:
+        raise RuleError(_l("Please write the record or add a photo."), field="body")
+    added = None
+    if photo is not None:   # checked first: a refused photo leaves nothing written
+        stored = storage.store_upload(photo, "image", actor,
+                                      limit=current_app.config["MAX_PHOTO_BYTES"])
+        db.session.flush()
+        added = ActivityPhoto(activity_id=activity.id, stored_file_id=stored.id,
+                              uploaded_by_id=actor.id)
+        db.session.add(added)
+    changed = body and (latest is None or latest.body != body)
+    if changed:
+        db.session.add(ActivityRecord(
+            activity_id=activity.id, number=(latest.number + 1) if latest else 1, body=body,
+            body_html=render_markdown(body), author_id=actor.id))
+    record("activity_record_saved", actor=actor, studio=activity.studio, target=activity,
+           detail=f"text={'changed' if changed else 'same'} photo={'added' if added else 'none'}")
+    return added
+
+
+def set_presence_share(activity, actor, share):
+    """The host changes the share of the duration that credits online attendance (audited);
+    attendances already recorded stay."""
+    if not activity.can_count_presence(actor):
+        raise RuleError(_l("Only the host of an online activity sets its attendance rule."))
+    if not isinstance(share, int) or not 1 <= share <= 100:
+        raise RuleError(_l("Please enter a share between 1 and 100."), field="presence_share")
+    if share != activity.presence_share:
+        record("presence_share_changed", actor=actor, studio=activity.studio, target=activity,
+               detail=f"{activity.presence_share} -> {share}")
+        activity.presence_share = share

@@ -1,12 +1,14 @@
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from blueprints.activities import bp, operations
+from blueprints.activities import bp, operations, presence
 from blueprints.activities.forms import (ActivityForm, CheckInForm, DecideLeaveForm,
-                                         MarkAttendanceForm, NoFieldsForm, ReasonForm, ReplyForm)
+                                         MarkAttendanceForm, NoFieldsForm, PresenceShareForm,
+                                         ReasonForm, RecordForm, ReplyForm)
 from models import User
-from models.activity import Activity, ActivityParticipant, Attendance
+from models.activity import (Activity, ActivityParticipant, ActivityPhoto, ActivityRecord,
+                             Attendance)
 from models.studio import Roster
 from models.thread import Thread
 from studio.dates import studio_now
@@ -71,7 +73,11 @@ def _show(studio, activity, status=200, check_in_form=None, reply_form=None, mar
         rows=rows if manage or activity.is_followed_by(current_user) else None, figures=figures,
         reply_form=reply_form or ReplyForm(), check_in_form=check_in_form or CheckInForm(),
         mark_form=mark_form, decide_form=DecideLeaveForm(), reason_form=ReasonForm(),
-        plain_form=NoFieldsForm(), discussion=Thread.about(activity), **all_labels()), status
+        plain_form=NoFieldsForm(), discussion=Thread.about(activity),
+        minutes=presence.minutes_present(activity) if manage and activity.mode == "online" else None,
+        record=ActivityRecord.latest(activity), photos=_photos(activity),
+        share_form=PresenceShareForm(presence_share=activity.presence_share),
+        **all_labels()), status
 
 
 @bp.route("/<int:studio_id>/activities/<int:activity_id>")
@@ -220,3 +226,81 @@ def remove(studio_id, activity_id, attendance_id):
     db.session.commit()
     flash(_("The attendance has been removed and its hours taken back."), "success")
     return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id))
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/count-presence", methods=["POST"])
+@login_required
+def count_presence(studio_id, activity_id):
+    """The host counts online attendance now: everyone whose time in the live room reached
+    the share is credited (once)."""
+    studio, activity = _load(studio_id, activity_id, "can_count_presence")
+    if not NoFieldsForm().validate_on_submit():
+        raise RuleError(_("The form has expired. Please reload the page."))
+    recorded = presence.evaluate_activity(activity)
+    db.session.commit()
+    flash(_("Online attendance counted: %(n)s more members present.", n=len(recorded)), "success")
+    return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id)
+                    + "#attendance")
+
+
+def _photos(activity):
+    return db.session.execute(db.select(ActivityPhoto).where(
+        ActivityPhoto.activity_id == activity.id).order_by(ActivityPhoto.id)).scalars().all()
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/record", methods=["GET", "POST"])
+@login_required
+def record(studio_id, activity_id):
+    """The host writes the record (活动纪要) in Markdown and adds photos; each changed text is
+    a new version."""
+    studio, activity = _load(studio_id, activity_id, "can_write_record")
+    form = RecordForm()
+    latest = ActivityRecord.latest(activity)
+    if request.method == "GET" and latest is not None:
+        form.body.data = latest.body
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            photo = form.photo.data if getattr(form.photo.data, "filename", "") else None
+            try:
+                operations.write_record(activity, current_user, form.body.data, photo)
+                db.session.commit()
+                flash(_("The record has been saved."), "success")
+                return redirect(url_for("activities.show", studio_id=studio.id,
+                                        activity_id=activity.id) + "#record")
+            except RuleError as error:   # bad text or not a photo: what was typed stays
+                db.session.rollback()
+                (form.body if error.field == "body" else form.photo).errors = [str(error.message)]
+    versions = db.session.execute(db.select(ActivityRecord).where(
+        ActivityRecord.activity_id == activity.id).order_by(ActivityRecord.number.desc())
+    ).scalars().all()
+    return render_template("activities/record.html", studio=studio, activity=activity, form=form,
+                           versions=versions, photos=_photos(activity)), status
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/photos/<int:photo_id>")
+@login_required
+def photo(studio_id, activity_id, photo_id):
+    """A photo of the record, to those who may see the activity."""
+    from studio import storage
+    _studio, activity = _load(studio_id, activity_id)
+    photo = db.session.get(ActivityPhoto, photo_id)
+    if photo is None or photo.activity_id != activity.id:
+        abort(404)
+    return storage.send_stored(photo.stored)
+
+
+@bp.route("/<int:studio_id>/activities/<int:activity_id>/presence-share", methods=["POST"])
+@login_required
+def presence_share(studio_id, activity_id):
+    """The host changes the share of the duration in the live room that counts as present."""
+    studio, activity = _load(studio_id, activity_id, "can_count_presence")
+    form = PresenceShareForm()
+    if not form.validate_on_submit():
+        raise RuleError(_("Please enter a share between 1 and 100."), field="presence_share")
+    operations.set_presence_share(activity, current_user, form.presence_share.data)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("activities.show", studio_id=studio.id, activity_id=activity.id)
+                    + "#attendance")

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room, leave_room
 
+from blueprints.activities import presence as activity_presence
 from blueprints.chat import operations
 from models import User
 from studio.errors import RuleError
@@ -114,6 +115,12 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(reason=None):
     """The others in each room the user was in receive ``presence`` with who is left."""
+    try:   # an online activity's attendance: saved first, whatever the room presence does
+        activity_presence.left(request.sid)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("online attendance not evaluated at disconnect")
     try:
         rooms = presence().forget(request.sid)
         for room in rooms:
@@ -130,7 +137,10 @@ def on_join(data):
     ``presence``. Joins beyond ``CHAT_JOIN_RATE_LIMIT`` are refused (``rate_limited``)."""
     if not _rate_ok(current_user.id, "join", "CHAT_JOIN_RATE_LIMIT"):
         return _fail(_("You are joining too often. Please wait a moment."), "rate_limited")
-    studio, _activity, room = _room(data)
+    studio, activity, room = _room(data)
+    if activity is not None:   # measured for online attendance; saved before any broadcast
+        activity_presence.joined(activity, current_user, request.sid)
+        db.session.commit()
     join_room(room)
     try:
         presence().join(room, request.sid, current_user.id, current_user.name)
@@ -154,8 +164,11 @@ def on_join(data):
 @handler
 def on_leave(data):
     """Sent when a member leaves a room page; the room receives ``presence``."""
-    _studio, _activity, room = _room(data)
+    _studio, activity, room = _room(data)
     leave_room(room)
+    if activity is not None:
+        activity_presence.left(request.sid, activity)
+        db.session.commit()
     presence().leave(room, request.sid)
     emit("presence", {"room": room, "members": _members(room)}, to=room)
     return {"ok": True}
