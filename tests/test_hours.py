@@ -319,3 +319,42 @@ def test_a_mentor_sees_their_mentees_hours_but_not_others(client, cast):
     assert client.get(f"/studios/{cast.studio.id}/hours/{cast.backbone.id}").status_code == 403
     login(client, cast.outsider)
     assert client.get(f"/studios/{cast.studio.id}/hours").status_code == 403
+
+
+def test_each_ledger_line_links_to_the_record_that_credited_it(client, cast, queries):
+    """A task's credit links to the task, an attendance's to the activity (and so does the
+    line taking it back); a manual adjustment has no record to link to. The number of
+    statements does not grow with the number of lines."""
+    from blueprints.activities import operations as activities
+    from blueprints.hours.operations import reverse_credit
+    from tests.factories import make_activity
+    task = make_task(cast.studio, cast.master, [cast.new_teacher], deliverable="reflection",
+                     hours=2, title="读书心得")
+    credit_assignment(task.assignments[0], cast.master)
+    activity = make_activity(cast.studio, cast.master, [cast.new_teacher], hours=3)
+    attendance = activities.mark_attendance(activity, cast.new_teacher, cast.master, "现场核对")
+    credit_hours(cast.new_teacher, 1, "manual", cast.master, studio=cast.studio, reason="补登")
+    db.session.commit()
+    url = f"/studios/{cast.studio.id}/hours/{cast.new_teacher.id}"
+    login(client, cast.master)
+    client.get(url)                                      # the session as after any page
+    with queries() as few:
+        page = text(client.get(url))
+    assert f'href="/studios/{cast.studio.id}/tasks/{task.id}"' in page
+    activity_link = f'href="/studios/{cast.studio.id}/activities/{activity.id}"'
+    assert page.count(activity_link) == 1
+    ledger = page[page.index('data-testid="ledger"'):page.index("</table>", page.index('data-testid="ledger"'))]
+    assert ledger.count("<a ") == 2                      # the adjustment links nowhere
+    credit = db.session.execute(select(HourEntry).where(
+        HourEntry.source == "activity", HourEntry.source_id == attendance.id)).scalar_one()
+    reverse_credit(credit, cast.master, "签到有误")
+    for n in range(3):
+        more = make_task(cast.studio, cast.master, [cast.new_teacher], deliverable="reflection",
+                         hours=1, title=f"任务{n}")
+        credit_assignment(more.assignments[0], cast.master)
+    db.session.commit()
+    client.get(url)
+    with queries() as many:
+        page = text(client.get(url))
+    assert page.count(activity_link) == 2                # the line taking it back links too
+    assert many.count == few.count

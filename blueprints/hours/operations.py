@@ -127,3 +127,44 @@ def totals_by_member(studio):
     return {uid: float(total) for uid, total in db.session.execute(
         select(HourEntry.user_id, func.sum(HourEntry.amount))
         .where(HourEntry.studio_id == studio.id).group_by(HourEntry.user_id))}
+
+
+def source_links(studio, entries):
+    """{entry id: path of the record that credited it}: the task, the activity or the
+    observation (a reversal links to what its taken-back credit came from). One statement per
+    kind of source, whatever the number of entries; a record since removed has no link."""
+    from flask import url_for
+
+    from models.activity import Attendance
+    from models.observation import Observation
+    from models.task import Assignment
+
+    by_id = {e.id: e for e in entries}
+    taken_back = [e for e in entries if e.source == "reversal" and e.source_id not in by_id]
+    if taken_back:
+        for credit in db.session.execute(select(HourEntry).where(
+                HourEntry.id.in_({e.source_id for e in taken_back}))).scalars():
+            by_id[credit.id] = credit
+    origin = {e.id: (by_id.get(e.source_id) if e.source == "reversal" else e) for e in entries}
+    wanted = {}
+    for credit in filter(None, origin.values()):
+        wanted.setdefault(credit.source, set()).add(credit.source_id)
+    paths = {}
+    if wanted.get("task"):
+        for row_id, task_id in db.session.execute(select(Assignment.id, Assignment.task_id)
+                                                  .where(Assignment.id.in_(wanted["task"]))):
+            paths[("task", row_id)] = url_for("tasks.show", studio_id=studio.id, task_id=task_id)
+    if wanted.get("activity"):
+        for row_id, activity_id in db.session.execute(
+                select(Attendance.id, Attendance.activity_id)
+                .where(Attendance.id.in_(wanted["activity"]))):
+            paths[("activity", row_id)] = url_for("activities.show", studio_id=studio.id,
+                                                  activity_id=activity_id)
+    if wanted.get("observation"):
+        for (row_id,) in db.session.execute(select(Observation.id).where(
+                Observation.id.in_(wanted["observation"]))):
+            paths[("observation", row_id)] = url_for("observations.show", studio_id=studio.id,
+                                                     observation_id=row_id)
+    return {entry_id: paths.get((credit.source, credit.source_id))
+            for entry_id, credit in origin.items() if credit is not None
+            and paths.get((credit.source, credit.source_id))}

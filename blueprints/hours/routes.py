@@ -40,7 +40,9 @@ def _register(studio, form=None):
         form.member_id.choices = [(str(u.id), f"{u.name} ({u.username})") for u in members]
     else:
         form = None
-    return dict(studio=studio, role=role, entries=_ledger(studio, current_user) if role else [],
+    entries = _ledger(studio, current_user) if role else []
+    return dict(studio=studio, role=role, entries=entries,
+                links=operations.source_links(studio, entries),
                 total=totals.get(current_user.id, 0.0), target=studio.hours_target(role),
                 totals=totals, members=members, roster=roster, form=form, listing=listing,
                 **all_labels())
@@ -71,8 +73,9 @@ def member(studio_id, user_id):
     if member is None or member.role_in(studio) is None:
         abort(404)
     require(studio.can_follow(current_user, member))
+    entries = _ledger(studio, member)
     return render_template("hours/member.html", studio=studio, member=member,
-                           entries=_ledger(studio, member),
+                           entries=entries, links=operations.source_links(studio, entries),
                            total=operations.total_hours(studio, member),
                            target=studio.hours_target(member.role_in(studio)), **all_labels())
 
