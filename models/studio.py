@@ -25,6 +25,11 @@ class Studio(db.Model):
     subject = db.Column(db.String(64), nullable=False)
     school_stage = db.Column(db.String(16), nullable=False)
     region = db.Column(db.String(128), nullable=False, default="")
+    # The region the studio belongs to (its office oversees it) and the programme whose rules
+    # assess and certify it (None: Programme.defaults()).
+    region_id = db.Column(db.Integer, db.ForeignKey("regions.id"), nullable=True, index=True)
+    programme_id = db.Column(db.Integer, db.ForeignKey("programmes.id"), nullable=True,
+                             index=True)
     cycle_start = db.Column(db.Date, nullable=True)
     cycle_end = db.Column(db.Date, nullable=True)
     status = db.Column(db.String(16), nullable=False, default="preparing")
@@ -42,8 +47,33 @@ class Studio(db.Model):
                                   server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
+    region_node = db.relationship("Region", lazy="select")
+    programme = db.relationship("Programme", lazy="select")
+
     def __repr__(self):
         return f"<Studio {self.name}>"
+
+    @property
+    def region_name(self):
+        """The region as people read it (河南省郑州市金水区)."""
+        return self.region_node.full_name if self.region_node is not None else self.region
+
+    @property
+    def rules(self):
+        """The programme's rules for this studio (thresholds, cap, certified name)."""
+        return self.programme or _programme_defaults()
+
+    @staticmethod
+    def overseen_by(user):
+        """The where-clause twin of ``user.oversees(studio)``: the studios in the office's
+        scope (every studio for the platform office, none for anybody who is not an office)."""
+        from sqlalchemy import false, true
+        from models.region import Region
+        if not getattr(user, "is_admin", False):
+            return false()
+        if user.region_id is None:
+            return true()
+        return Studio.region_id.in_(user.region.subtree_ids())
 
     # --- authorization: the one place each rule lives -------------------------------------
     def _role(self, user):
@@ -196,6 +226,11 @@ class Studio(db.Model):
     def mentees_of(self, user):
         group = self.group_of_mentor(user)
         return group.current_mentees() if group else []
+
+
+def _programme_defaults():
+    from models.region import Programme
+    return Programme.defaults()
 
 
 class Membership(db.Model):

@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     phone = db.Column(db.String(32), nullable=False, default="")
     email = db.Column(db.String(128), nullable=False, default="")
     is_admin = db.Column(db.Boolean, nullable=False, default=False)
+    # An admin with a region is that region's office (教育局): it oversees the studios in the
+    # region and below. An admin without one is the platform (province) office.
+    region_id = db.Column(db.Integer, db.ForeignKey("regions.id"), nullable=True, index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     must_change_password = db.Column(db.Boolean, nullable=False, default=False)
     is_demo = db.Column(db.Boolean, nullable=False, default=False)
@@ -58,6 +61,8 @@ class User(UserMixin, db.Model):
     session_token = db.Column(db.String(64), nullable=False, unique=True, default=new_session_token)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime, nullable=True)
+
+    region = db.relationship("Region", lazy="select")
 
     memberships = db.relationship(
         "Membership", back_populates="user", lazy="select",
@@ -84,6 +89,16 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    # The office's scope
+    def oversees(self, studio):
+        """This account is an office (admin) whose scope holds ``studio``: the platform office
+        every studio, a region's office the studios in its region and below."""
+        if not self.is_admin:
+            return False
+        if self.region_id is None:
+            return True
+        return studio.region_node is not None and self.region.contains(studio.region_node)
 
     # Studio roles
     def membership_in(self, studio):

@@ -122,6 +122,30 @@ def test_migrations_match_models_on_postgresql(tmp_path):
         check_migrations_match_models(url, tmp_path / "uploads")
 
 
+def old_studio(name):
+    """A studio row written in SQL with the columns of the first migrations only."""
+    from datetime import date
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO studios (name, subject, school_stage, region, status, max_backbone,"
+            " min_new_teachers, max_new_teachers, hours_target_new_teacher,"
+            " hours_target_backbone, created_at) VALUES (:name, '数学', 'junior',"
+            " '', 'active', 10, 50, 100, 50, 60, :now)"), {"name": name, "now": date.today()})
+        return connection.execute(text("SELECT id FROM studios WHERE name = :name"),
+                                  {"name": name}).scalar_one()
+
+
+def old_user(username, name):
+    """A user row with only the columns that have a value or a default in the model (a Core
+    insert leaves out later columns without one, e.g. users.region_id)."""
+    from sqlalchemy import select
+
+    from models import User
+    users = User.__table__
+    db.session.execute(users.insert().values(username=username, name=name, password_hash="x"))
+    return db.session.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
+
+
 # --- 41aa08f51088: the ledger's source rows and the finite-number checks ---------------------
 
 def check_hour_ledger_migration(url, upload_dir, postgres=False):
@@ -131,8 +155,11 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
 
     from datetime import timedelta
 
-    from models import Assignment, Membership, Task
-    from tests.conftest import make_user
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from models import Assignment, Membership, Task, User
 
     before = "d641761d9448"
     with migrated_app(url, upload_dir):
@@ -145,8 +172,16 @@ def check_hour_ledger_migration(url, upload_dir, postgres=False):
                 " hours_target_backbone, created_at) VALUES ('迁移测试工作室', '数学', 'junior',"
                 " '', 'active', 10, 50, 100, 50, 60, :now)"), {"now": date.today()})
             studio_id = connection.execute(text("SELECT id FROM studios")).scalar_one()
-        master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
-        db.session.flush()
+        # Users too go in with only the columns this revision has (a Core insert leaves out
+        # the columns later migrations add that have no default, e.g. users.region_id).
+        users = User.__table__
+        ids = {}
+        for username, name in (("m", "名师"), ("t", "新师")):
+            db.session.execute(users.insert().values(username=username, name=name,
+                                                     password_hash="x"))
+            ids[username] = db.session.execute(
+                select(users.c.id).where(users.c.username == username)).scalar_one()
+        master, teacher = SimpleNamespace(id=ids["m"]), SimpleNamespace(id=ids["t"])
         db.session.add_all([Membership(studio_id=studio_id, user_id=master.id, role="master"),
                             Membership(studio_id=studio_id, user_id=teacher.id,
                                        role="new_teacher")])
@@ -216,17 +251,20 @@ def check_seminars_become_activities(url, upload_dir):
     """A seminar becomes an online activity of kind 'seminar' with the same id, its room's
     messages and counter follow it, the thread about it too, and the studio's members are
     invited; the downgrade gives the seminar back."""
-    from tests.conftest import join, make_studio, make_user
+    from models import Membership
 
     before = "4044f41323d0"   # the revision before 52e1761771b2
     with migrated_app(url, upload_dir):
         flask_migrate.downgrade(revision=before)
-        studio = make_studio("迁移测试工作室")
-        master, teacher = make_user("m", "名师", "x"), make_user("t", "新师", "x")
-        join(studio, master, "master")
-        join(studio, teacher, "new_teacher")
+        # Written with the columns this revision has: the models have columns later
+        # migrations add (studios.region_id, users.region_id, ...).
+        studio_id = old_studio("迁移测试工作室")
+        master_id, teacher_id = old_user("m", "名师"), old_user("t", "新师")
+        db.session.add_all([Membership(studio_id=studio_id, user_id=master_id, role="master"),
+                            Membership(studio_id=studio_id, user_id=teacher_id,
+                                       role="new_teacher")])
         db.session.commit()
-        ids = types.SimpleNamespace(s=studio.id, m=master.id, t=teacher.id)
+        ids = types.SimpleNamespace(s=studio_id, m=master_id, t=teacher_id)
         db.session.commit()   # end the transaction those reads opened: DDL waits for it on PostgreSQL
         studio, master, teacher = (types.SimpleNamespace(id=i) for i in (ids.s, ids.m, ids.t))
         now = "2026-10-01 12:00:00"

@@ -1,0 +1,36 @@
+"""Certification (挂牌认定): a studio's applications, every round kept."""
+from models.base import utcnow
+from studio.extensions import db
+
+CERTIFICATION_STATES = ("submitted", "returned", "certified")
+
+
+class Certification(db.Model):
+    """One application round: the master applies with a self-evaluation report
+    (项目实施绩效自评报告); the office returns it with reasons or certifies the studio, which
+    then carries the certified name, number and date."""
+    __tablename__ = "certifications"
+    __table_args__ = (
+        db.UniqueConstraint("studio_id", "round_no", name="uq_certification_round"),
+        db.UniqueConstraint("certificate_number", name="uq_certification_number"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    studio_id = db.Column(db.Integer, db.ForeignKey("studios.id"), nullable=False, index=True)
+    round_no = db.Column(db.Integer, nullable=False)      # 1, 2, ... per studio
+    state = db.Column(db.String(16), nullable=False, default="submitted")
+    report = db.Column(db.Text, nullable=False, default="")
+    report_html = db.Column(db.Text, nullable=False, default="")
+    readiness = db.Column(db.JSON, nullable=True)         # the checklist as it stood when applied
+    applied_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    applied_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    decided_at = db.Column(db.DateTime, nullable=True)
+    reason = db.Column(db.Text, nullable=False, default="")
+    certified_name = db.Column(db.String(128), nullable=True)
+    certificate_number = db.Column(db.String(64), nullable=True)
+    certified_on = db.Column(db.Date, nullable=True)
+
+    studio = db.relationship("Studio")
+    applied_by = db.relationship("User", foreign_keys=[applied_by_id])
+    decided_by = db.relationship("User", foreign_keys=[decided_by_id])
