@@ -417,3 +417,108 @@ def test_the_certified_name_fills_the_placeholders(cast):
     cast.studio.subject = "数学"
     assert operations.certified_name("{region}{subject}{master}名师工作室", cast.studio) == \
         "河南省郑州市数学王名师名师工作室"
+
+
+# --- programmes -------------------------------------------------------------------------------
+PROGRAMME = {"name": "河南省中小学名师网络工作室建设项目（2026–2029）",
+             "certified_name_template": "河南省{master}名师工作室", "certificate_prefix": "豫名师",
+             "excellent_cap": "30", "briefings_required": "3", "activities_per_year": "4",
+             "standard_case_share": "90", "hours_share": "90", "review_coverage_share": "90",
+             "review_days": "7"}
+
+
+def test_the_office_sets_up_a_programme_and_its_studios(cast, client):
+    login(client, cast.admin)
+    assert client.get("/admin/programmes/new").status_code == 200
+    response = client.post("/admin/programmes/new", data=PROGRAMME)
+    assert response.status_code == 302
+    programme = db.session.execute(db.select(Programme)).scalar_one()
+    assert (programme.excellent_cap, programme.review_days) == (30, 7)
+    response = client.post(f"/admin/programmes/{programme.id}/studios",
+                           data={"studios": [str(cast.studio.id), "999999", "x"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert cast.studio.programme_id == programme.id and cast.other_studio.programme_id is None
+    assert client.post(f"/admin/programmes/{programme.id}/studios", data={}).status_code == 302
+    db.session.expire_all()
+    assert cast.studio.programme_id is None
+    edited = {**PROGRAMME, "excellent_cap": "", "hours_share": "80"}
+    assert client.post(f"/admin/programmes/{programme.id}", data=edited).status_code == 302
+    db.session.expire_all()
+    assert (programme.excellent_cap, programme.hours_share) == (None, 80)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("certified_name_template", "河南省{teacher}名师工作室", "{teacher}"),
+    ("certified_name_template", "河南省{master名师工作室", "{master}"),
+    ("hours_share", "101", ""), ("review_days", "0", ""), ("excellent_cap", "nan", ""),
+    ("briefings_required", "99999999999999999999", ""), ("name", "", ""),
+    ("name", "名" * 129, ""), ("certificate_prefix", "x\x00y", "")])
+def test_bad_programme_input_is_refused_with_a_message(cast, client, field, value, message):
+    login(client, cast.admin)
+    response = client.post("/admin/programmes/new", data={**PROGRAMME, field: value})
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert db.session.execute(db.select(Programme)).first() is None
+
+
+def test_a_region_office_manages_only_its_programmes(cast, client):
+    province = Region(name="河南省", level="province")
+    db.session.add(province)
+    db.session.flush()
+    province.set_path()
+    city = Region(name="洛阳市", level="city", parent=province)
+    db.session.add(city)
+    db.session.flush()
+    city.set_path()
+    office = make_user("luoyang", "洛阳市项目办", "x", is_admin=True, region_id=city.id)
+    platform = make_programme()
+    db.session.commit()
+    login(client, office)
+    assert client.get(f"/admin/programmes/{platform.id}").status_code == 403
+    assert platform.name not in page_text(client.get("/admin/programmes"))
+    assert client.post("/admin/programmes/new", data={**PROGRAMME, "name": "洛阳市项目"}).status_code == 302
+    mine = db.session.execute(db.select(Programme).where(Programme.name == "洛阳市项目")).scalar_one()
+    assert mine.region_id == city.id
+    # its scope holds no studio of the cast: assigning them changes nothing
+    client.post(f"/admin/programmes/{mine.id}/studios", data={"studios": [str(cast.studio.id)]})
+    db.session.expire_all()
+    assert cast.studio.programme_id is None
+
+
+# --- bad input, list pages --------------------------------------------------------------------
+@pytest.mark.parametrize("report,status", [("报告\x00", 400), ("长" * 50001, 400), ("", 400),
+                                           ("   ", 400)])
+def test_a_bad_report_is_refused_and_nothing_saved(cast, client, report, status):
+    login(client, cast.master)
+    response = apply(client, cast.studio, report)
+    assert response.status_code == status
+    assert rounds(cast.studio) == []
+
+
+def test_a_huge_reason_is_refused(cast, client):
+    application = make_application(cast.studio, cast.master)
+    db.session.commit()
+    login(client, cast.admin)
+    assert decide(client, application, "return", "理由" * 20000).status_code == 400
+    assert decide(client, application, "return", "理由\x00").status_code == 400
+    assert decide(client, application, "maybe", "理由").status_code == 400
+    assert rounds(cast.studio)[0].state == "submitted"
+
+
+def test_list_pages_cost_the_same_for_few_and_many_rows(cast, client, queries):
+    login(client, cast.admin)
+    counts = []
+    for n in (2, 12):
+        for i in range(n - (2 if n == 12 else 0)):
+            studio = make_studio(f"排队工作室{n}-{i}")
+            db.session.flush()
+            make_application(studio, cast.master)
+            make_programme(name=f"项目{n}-{i}", studios=[studio])
+        db.session.commit()
+        with queries() as q_queue:
+            assert client.get("/admin/certifications").status_code == 200
+        with queries() as q_programmes:
+            assert client.get("/admin/programmes").status_code == 200
+        counts.append((q_queue.count, q_programmes.count))
+    assert counts[0] == counts[1], counts
