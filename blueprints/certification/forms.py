@@ -35,7 +35,7 @@ class ProgrammeForm(FlaskForm):
     certificate_prefix = StringField(_l("Certificate number prefix"), default="豫名师",
                                      validators=[DataRequired(_l("Please enter a prefix.")),
                                                  Length(max=24)])
-    excellent_cap = IntegerField(_l("Most 优秀 in an assessment round (percent; empty: no cap)"),
+    excellent_cap = IntegerField(_l("Most graded excellent in an assessment round (percent; empty: no cap)"),
                                  validators=[Optional(), NumberRange(0, 100)])
     briefings_required = IntegerField(_l("Work briefings required"), default=3,
                                       validators=[InputRequired(), NumberRange(0, 100)])
