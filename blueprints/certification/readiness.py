@@ -10,7 +10,7 @@ defaults). The required work is stored as lesson cases: kind ``standard`` (new t
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
-from flask import url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
@@ -50,9 +50,10 @@ def _meets_share(n, d, percent):
 
 
 def _link(endpoint, **values):
-    """The evidence page, or None where that page is not built in this deployment."""
+    """The evidence page's path (also outside a request: the demo seeds snapshots), or None
+    where that page is not built in this deployment."""
     try:
-        return url_for(endpoint, **values)
+        return current_app.url_map.bind("").build(endpoint, values)
     except BuildError:
         return None
 
