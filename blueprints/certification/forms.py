@@ -15,7 +15,7 @@ class ApplyForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    reason = TextAreaField(_l("Reasons (Markdown)"),
+    reason = TextAreaField(_l("Reasons for the decision"),
                            validators=[Optional(), Length(max=20000)])
     confirm_unmet = BooleanField(_l("I certify although some items are not met"))
 
