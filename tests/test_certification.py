@@ -523,3 +523,18 @@ def test_list_pages_cost_the_same_for_few_and_many_rows(cast, client, queries):
             assert client.get("/admin/programmes").status_code == 200
         counts.append((q_queue.count, q_programmes.count))
     assert counts[0] == counts[1], counts
+
+
+def test_the_studio_page_costs_the_same_for_one_round_and_many(cast, client, queries):
+    login(client, cast.admin)
+    counts = []
+    for rounds_made in (1, 6):
+        for n in range(len(rounds(cast.studio)) + 1, rounds_made + 1):
+            returned = make_application(cast.studio, cast.master, state="returned", round_no=n,
+                                        reason="请补充材料。")
+            returned.decided_by_id, returned.decided_at = cast.admin.id, utcnow()
+        db.session.commit()
+        with queries() as counter:
+            assert client.get(page(cast.studio)).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -6,6 +6,7 @@ import string
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from blueprints.certification import readiness
 from blueprints.notifications.operations import notify
@@ -26,8 +27,11 @@ NUMBER_ATTEMPTS = 5
 
 # --- the application life cycle -------------------------------------------------------------
 def rounds_of(studio):
-    return db.session.execute(select(Certification).where(Certification.studio_id == studio.id)
-                              .order_by(Certification.round_no.desc())).scalars().all()
+    """Every round of the studio, newest first, with who applied and who decided."""
+    return db.session.execute(
+        select(Certification).where(Certification.studio_id == studio.id)
+        .options(joinedload(Certification.applied_by), joinedload(Certification.decided_by))
+        .order_by(Certification.round_no.desc())).scalars().all()
 
 
 def can_apply(studio, user, rounds):

@@ -118,7 +118,7 @@ def certificate(studio_id):
 @bp.route("/admin/certifications")
 @admin_required
 def queue():
-    """The applications waiting in the office's scope, and the latest decisions."""
+    """The applications waiting in the office's scope, oldest first."""
     waiting = db.session.execute(Certification.pending(current_user)
                                  .options(joinedload(Certification.studio)
                                           .joinedload(Studio.region_node),
