@@ -34,3 +34,40 @@ class Certification(db.Model):
     studio = db.relationship("Studio")
     applied_by = db.relationship("User", foreign_keys=[applied_by_id])
     decided_by = db.relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def title(self):
+        """What a notification about this round reads."""
+        return f"{self.studio.name} · 挂牌认定申请（第{self.round_no}轮）"
+
+    @property
+    def is_pending(self):
+        return self.state == "submitted"
+
+    # --- authorization ---------------------------------------------------------------------
+    def can_view(self, user):
+        """A round (report, snapshot, decision): the studio's master and the offices that
+        oversee the studio."""
+        return Certification.may_follow(self.studio, user)
+
+    def can_decide(self, user):
+        """Return or certify: an office that oversees the studio, while the round waits."""
+        return self.is_pending and getattr(user, "is_authenticated", False) \
+            and user.oversees(self.studio)
+
+    @staticmethod
+    def may_follow(studio, user):
+        """The studio's master and its overseeing offices follow its applications."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.oversees(studio) or user.role_in(studio) == "master"
+
+    @staticmethod
+    def pending(user):
+        """The rounds waiting for ``user``'s decision: the query twin of ``can_decide``."""
+        from sqlalchemy import select
+
+        from models.studio import Studio
+        return (select(Certification).join(Studio, Studio.id == Certification.studio_id)
+                .where(Certification.state == "submitted", Studio.overseen_by(user))
+                .order_by(Certification.applied_at, Certification.id))

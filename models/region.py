@@ -100,3 +100,24 @@ class Programme(db.Model):
     def defaults(cls):
         """The rules of a studio that belongs to no programme (not added to the session)."""
         return cls(name="", **cls.DEFAULTS)
+
+    # --- authorization: the office that runs a programme ----------------------------------
+    def can_manage(self, user):
+        """The platform office every programme; a region's office the programmes of its
+        region and below."""
+        if not getattr(user, "is_authenticated", False) or not user.is_admin:
+            return False
+        if user.region_id is None:
+            return True
+        return self.region is not None and user.region.contains(self.region)
+
+    @staticmethod
+    def managed_by(user):
+        """The query twin of ``can_manage``: the programmes ``user`` may see and edit."""
+        from sqlalchemy import false
+        stmt = select(Programme).order_by(Programme.created_at, Programme.id)
+        if not getattr(user, "is_admin", False):
+            return stmt.where(false())
+        if user.region_id is None:
+            return stmt
+        return stmt.where(Programme.region_id.in_(user.region.subtree_ids()))

@@ -131,6 +131,11 @@ class Studio(db.Model):
         return (user.id == member.id or user.is_admin or self._role(user) == "master"
                 or self.mentor_of(member) == user)
 
+    def can_follow_certification(self, user):
+        """The certification page (checklist, applications): the master and the offices."""
+        from models.certification import Certification
+        return Certification.may_follow(self, user)
+
     # --- figures ---------------------------------------------------------------------------
     def role_counts(self):
         rows = db.session.execute(

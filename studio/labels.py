@@ -81,6 +81,9 @@ NOTIFICATION_LABELS = {
     "plan_section_assigned": _l("A section of a shared lesson plan was assigned to you"),
     "leave_requested": _l("A member asked for leave from an activity"),
     "leave_decided": _l("Your leave request was answered"),
+    "certification_applied": _l("A studio applied for certification"),
+    "certification_returned": _l("The certification application was returned"),
+    "certification_certified": _l("The studio has been certified"),
 }
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
@@ -100,6 +103,10 @@ PLAN_SECTION_LABELS = {"situation": _l("Current situation"),
                        "goal_year1": _l("Goal for year 1"), "goal_year2": _l("Goal for year 2"),
                        "goal_year3": _l("Goal for year 3"), "measures": _l("Actions to take"),
                        "outcomes": _l("Expected results")}
+# Certification (挂牌认定) rounds (models/certification.py)
+CERTIFICATION_STATE_LABELS = {"submitted": _l("Waiting for the office"),
+                              "returned": _l("Returned with reasons"),
+                              "certified": _l("Certified")}
 EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
                         "hours": _l("Study-hour entry")}
 
@@ -119,4 +126,5 @@ def all_labels():
                 activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
-                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS)
+                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
+                certification_state_labels=CERTIFICATION_STATE_LABELS)

@@ -236,6 +236,25 @@ MATRIX = {
 
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
+
+    # --- issue 10: certification ---
+    # the checklist and the rounds: the master and the office; applying: the master, who
+    # gets 409 while a round waits (as here); deciding: the office
+    ("/studios/<int:studio_id>/certification", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/certification", "POST"): ({}, E(LOGIN, 403, 409, 403, 403, 403)),
+    ("/studios/<int:studio_id>/certification/<int:certification_id>", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/certification/<int:certification_id>/decide", "POST"):
+        ({}, ADMIN_POST_EMPTY),
+    # the certificate: members and the office, once certified (the cast's studio is not yet)
+    ("/studios/<int:studio_id>/certificate", "GET"): (None, E(LOGIN, 404, 404, 404, 404, 403)),
+    ("/admin/certifications", "GET"): (None, ADMIN_ONLY),
+    ("/admin/programmes", "GET"): (None, ADMIN_ONLY),
+    ("/admin/programmes/new", "GET"): (None, ADMIN_ONLY),
+    ("/admin/programmes/new", "POST"): ({}, ADMIN_POST_EMPTY),
+    ("/admin/programmes/<int:programme_id>", "GET"): (None, ADMIN_ONLY),
+    ("/admin/programmes/<int:programme_id>", "POST"): ({}, ADMIN_POST_EMPTY),
+    ("/admin/programmes/<int:programme_id>/studios", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403)),
 }
 
 # Rules that are not pages of the application.
@@ -284,6 +303,8 @@ def url_values(cast):
     token = calendar.subscribe(cast.studio, cast.new_teacher)
     from studio.demo import add_photo, png_bytes
     photo = add_photo(online, cast.master, png_bytes(8, 8), "现场.png")
+    from tests.factories import make_application, make_programme
+    programme, application = make_programme(), make_application(cast.studio, cast.master)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -296,4 +317,5 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id}
+            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id,
+            "programme_id": programme.id, "certification_id": application.id}

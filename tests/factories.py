@@ -152,3 +152,26 @@ def make_activity(studio, host, participants, mode="on_site", starts_in=-10, min
         db.session.add(ActivityParticipant(activity_id=activity.id, user_id=user.id))
     db.session.flush()
     return activity
+
+
+def make_programme(name="河南省中小学名师网络工作室建设项目（2026–2029）", studios=(), **fields):
+    from models.region import Programme
+    programme = Programme(name=name, **{**Programme.DEFAULTS, **fields})
+    db.session.add(programme)
+    db.session.flush()
+    for studio in studios:
+        studio.programme_id = programme.id
+    db.session.flush()
+    return programme
+
+
+def make_application(studio, master, state="submitted", round_no=1, report="## 自评\n按计划完成。",
+                     reason=""):
+    """A certification round as the master hands it in (and, with ``state``, as decided)."""
+    from models.certification import Certification
+    application = Certification(studio_id=studio.id, round_no=round_no, state=state,
+                                report=report, report_html="<p>按计划完成。</p>", readiness=[],
+                                applied_by_id=master.id, reason=reason)
+    db.session.add(application)
+    db.session.flush()
+    return application

@@ -165,3 +165,27 @@ def test_the_demo_planning_activity_has_a_shared_plan_by_several_members_one_sec
     process = plan.section("process")
     assert [v.author_id for v in process.versions] == [process.assignee_id, activity.host_id]
     assert plan.section("board").latest is None        # one section still open
+
+
+def test_seed_demo_certifies_maths_and_returns_the_chinese_application(app, client):
+    from models.certification import Certification
+    from studio.demo_certification import PROGRAMME
+    from tests.conftest import login, page_text
+    seed_demo()
+    maths, yw = studio_named(MATHS), studio_named(CHINESE)
+    assert maths.programme.name == PROGRAMME and yw.programme.name == PROGRAMME
+
+    def rounds(studio):
+        return db.session.execute(select(Certification).where(Certification.studio_id == studio.id)
+                                  .order_by(Certification.round_no)).scalars().all()
+    assert [(r.round_no, r.state) for r in rounds(maths)] == [(1, "returned"), (2, "certified")]
+    certified = rounds(maths)[1]
+    assert certified.certified_name == f"河南省{maths.master.name}名师工作室"
+    assert certified.certificate_number.startswith("豫名师") and maths.status == "certified"
+    assert rounds(maths)[0].reason and rounds(maths)[0].applied_at < certified.applied_at
+    assert [(r.round_no, r.state) for r in rounds(yw)] == [(1, "returned")]
+    login(client, user_named("master"))
+    assert certified.certified_name in page_text(client.get(f"/studios/{maths.id}/certificate"))
+    before = db.session.execute(select(func.count()).select_from(Certification)).scalar()
+    seed_demo()
+    assert db.session.execute(select(func.count()).select_from(Certification)).scalar() == before
