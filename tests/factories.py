@@ -152,3 +152,13 @@ def make_activity(studio, host, participants, mode="on_site", starts_in=-10, min
         db.session.add(ActivityParticipant(activity_id=activity.id, user_id=user.id))
     db.session.flush()
     return activity
+
+
+def make_assessment_round(cast, year=None):
+    """An open annual-assessment round of the cast's studio (rows for the backbone and the
+    new teacher), opened by the master."""
+    from blueprints.assessment import operations
+    round_ = operations.open_round(cast.studio, cast.master,
+                                   year or operations.default_year(cast.studio))
+    db.session.flush()
+    return round_
