@@ -120,8 +120,8 @@ def decide_grade(assessment, user, grade, reason):
     reason = _grade_and_reason(grade, reason)
     limit = excellent_limit(round_, member_count(round_))
     if grade == "excellent" and limit is not None and excellent_count(round_, assessment) >= limit:
-        raise RuleError(_l("The programme allows at most %(m)d 优秀 in this round; "
-                           "%(m)d are already given.", m=limit), field="grade")
+        raise RuleError(_l("The programme allows at most %(m)d grades of Excellent in this "
+                           "round; %(m)d are already given.", m=limit), field="grade")
     assessment.grade, assessment.grade_reason = grade, reason
     assessment.decided_by, assessment.decided_at = user, utcnow()
     record("grade_decided", actor=user, studio=round_.studio, target=assessment, detail=grade)
@@ -149,12 +149,13 @@ def dismiss_member(assessment, user, reason):
     their work and hours are kept. Recorded in the member history."""
     from blueprints.studios.operations import remove_member
     if not assessment.can_dismiss(user):
-        raise RuleError(_l("Only a member graded 不合格 in a published round may be removed, "
-                           "by the master."))
+        raise RuleError(_l("Only a member graded Unqualified in a published round may be "
+                           "removed, by the master."))
     reason = clean_text(reason, 255, "reason")
     if not reason:
         raise RuleError(_l("Please give the reasons for the removal."), field="reason")
     studio = assessment.studio
-    remove_member(studio, assessment.user, user, f"年度考核不合格淘汰（{assessment.round.year}）：{reason}"[:255])
+    why = f"{assessment.round.year}年度考核不合格淘汰：{reason}"[:255]
+    remove_member(studio, assessment.user, user, why)
     record("member_dismissed", actor=user, studio=studio, target=assessment.user,
            detail=reason)
