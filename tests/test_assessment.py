@@ -373,3 +373,26 @@ def test_hostile_year(app, cast, client, year):
     login(client, cast.master)
     response = client.post(f"/studios/{cast.studio.id}/assessment/open", data={"year": year})
     assert response.status_code == 400
+
+
+# --- 我的待办 ---------------------------------------------------------------------------------
+
+def test_todo_links_to_the_self_evaluation_and_the_proposals(app, cast, client):
+    round_ = make_assessment_round(cast)
+    db.session.commit()
+    home = f"/studios/{cast.studio.id}/"
+    login_en(client, cast.new_teacher)
+    page = client.get(home).get_data(as_text=True)
+    assert "Write your self-evaluation" in page and _url(cast, _row(round_, cast.new_teacher)) in page
+    login_en(client, cast.backbone)
+    page = client.get(home).get_data(as_text=True)
+    assert "Propose grades for your mentees" in page and "Write your self-evaluation" in page
+    login_en(client, cast.master)
+    assert "Decide the grades of the annual assessment" in client.get(home).get_data(as_text=True)
+    operations.write_self_evaluation(_row(round_, cast.new_teacher), cast.new_teacher, "完成")
+    operations.propose_grade(_row(round_, cast.new_teacher), cast.backbone, "qualified", "好")
+    db.session.commit()
+    login_en(client, cast.new_teacher)
+    assert "Write your self-evaluation" not in client.get(home).get_data(as_text=True)
+    login_en(client, cast.backbone)
+    assert "Propose grades" not in client.get(home).get_data(as_text=True)

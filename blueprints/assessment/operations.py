@@ -159,3 +159,25 @@ def dismiss_member(assessment, user, reason):
     remove_member(studio, assessment.user, user, why)
     record("member_dismissed", actor=user, studio=studio, target=assessment.user,
            detail=reason)
+
+
+def waiting_for(studio, user):
+    """我的待办 of the annual assessment: (rows whose self-evaluation ``user`` should write,
+    mentees' rows waiting for their proposal, rows waiting for the master's grade), from the
+    open rounds, in one statement (plus the mentee ids, read once per request)."""
+    from models.assessment import standing
+    _office, role = standing(studio, user)
+    if role is None:
+        return [], [], []
+    stmt = (select(AnnualAssessment).join(AssessmentRound)
+            .where(AssessmentRound.studio_id == studio.id, AssessmentRound.state == "open")
+            .order_by(AssessmentRound.year, AnnualAssessment.id))
+    if role != "master":
+        stmt = stmt.where((AnnualAssessment.user_id == user.id) | (
+            AnnualAssessment.user_id.in_(studio.current_mentee_ids(user))))
+    rows = db.session.execute(stmt.options(db.contains_eager(AnnualAssessment.round))
+                              ).scalars().all()
+    write = [a for a in rows if a.self_evaluated_at is None and a.can_self_evaluate(user)]
+    propose = [a for a in rows if a.proposed_grade is None and a.can_propose(user)]
+    decide = [a for a in rows if a.grade is None and role == "master"]
+    return write, propose, decide
