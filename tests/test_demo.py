@@ -165,3 +165,25 @@ def test_the_demo_planning_activity_has_a_shared_plan_by_several_members_one_sec
     process = plan.section("process")
     assert [v.author_id for v in process.versions] == [process.assignee_id, activity.host_id]
     assert plan.section("board").latest is None        # one section still open
+
+
+def test_the_demo_has_a_published_annual_assessment_with_every_grade(app):
+    from models.assessment import AnnualAssessment, AssessmentRound
+    from models.notification import Notification
+    seed_demo()
+    maths = studio_named(MATHS)
+    round_ = db.session.execute(select(AssessmentRound).where(
+        AssessmentRound.studio_id == maths.id)).scalar_one()
+    assert round_.year == 2026 and round_.is_completed
+    rows = round_.assessments
+    assert len(rows) == 90 and all(r.grade and r.grade_reason and r.figures for r in rows)
+    grades = {r.grade for r in rows}
+    assert {"excellent", "qualified", "unqualified"} <= grades
+    assert sum(bool(r.self_evaluation) for r in rows) >= 50
+    assert all(r.proposed_grade for r in rows if r.role == "new_teacher")
+    assert db.session.execute(select(func.count()).select_from(Notification).where(
+        Notification.kind == "assessment_published")).scalar() == 90
+    flunked = next(r for r in rows if r.grade == "unqualified")
+    assert flunked.can_dismiss(maths.master)
+    assert seed_demo() == [] and db.session.execute(
+        select(func.count()).select_from(AnnualAssessment)).scalar() == 90
