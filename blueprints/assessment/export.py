@@ -22,7 +22,7 @@ def header():
             _("Activities held"), _("Activities attended"), _("Leave excused"),
             _("Observations"), _("Observation target"), _("Growth plan revised"),
             _("Self-evaluation"), _("Proposed grade"), _("Reasons of the proposal"),
-            _("Grade"), _("Reasons of the grade")]
+            _("Assessment grade"), _("Reasons of the grade")]
 
 
 def _label(labels, key):

@@ -14,7 +14,7 @@ class SelfEvaluationForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    grade = SelectField(_l("Grade"), choices=[("", "—")] + list(GRADE_LABELS.items()),
+    grade = SelectField(_l("Assessment grade"), choices=[("", "—")] + list(GRADE_LABELS.items()),
                         validate_choice=False)
     reason = TextAreaField(_l("Reasons"))
 
