@@ -88,7 +88,8 @@ def propose_grade(assessment, user, grade, reason):
     if not assessment.can_propose(user):
         raise RuleError(_l("Only the mentor proposes a grade for their mentee."))
     assessment.proposal_reason = _grade_and_reason(grade, reason)
-    assessment.proposed_grade, assessment.proposed_by, assessment.proposed_at = grade, user, utcnow()
+    assessment.proposed_grade, assessment.proposed_by = grade, user
+    assessment.proposed_at = utcnow()
     record("grade_proposed", actor=user, studio=assessment.studio, target=assessment,
            detail=grade)
 
