@@ -34,9 +34,13 @@ class AssessmentRound(db.Model):
         return f"{self.year}–{self.year + 1}"
 
     def can_view(self, user):
+        return self.can_list(self.studio, user)
+
+    @staticmethod
+    def can_list(studio, user):
         """Rounds are seen by the studio's members (each only the rows they may) and the
         overseeing office."""
-        office, role = standing(self.studio, user)
+        office, role = standing(studio, user)
         return office or role is not None
 
     def can_decide(self, user):

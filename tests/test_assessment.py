@@ -197,7 +197,7 @@ def test_each_member_sees_their_own_rows(app, cast):
         assert {r.user_id for r in round_.assessments if r.can_view(user)} == expected
 
 
-def test_a_regional_office_outside_sees_nothing(app, cast):
+def test_a_regional_office_outside_sees_nothing(app, cast, client):
     from models.region import Region
     here, there = Region(name="郑州市", level="city"), Region(name="洛阳市", level="city")
     db.session.add_all([here, there])
@@ -210,6 +210,12 @@ def test_a_regional_office_outside_sees_nothing(app, cast):
     db.session.commit()
     assert not round_.can_view(office) and not _row(round_, cast.new_teacher).can_view(office)
     assert db.session.execute(AnnualAssessment.visible_to(round_, office)).scalars().all() == []
+    login(client, office)
+    for url in (f"/studios/{cast.studio.id}/assessment",
+                f"/studios/{cast.studio.id}/assessment/{round_.id}",
+                f"/studios/{cast.studio.id}/assessment/{round_.id}/export.xlsx",
+                _url(cast, _row(round_, cast.new_teacher))):
+        assert client.get(url).status_code == 403, url
 
 
 def test_opening_twice_or_a_strange_year_is_refused(app, cast):

@@ -27,7 +27,7 @@ def _now(studio):
 def index(studio_id):
     """The studio's rounds, newest first; the master opens one."""
     studio = load_studio(studio_id)
-    require(AssessmentRound(studio=studio).can_view(current_user))
+    require(AssessmentRound.can_list(studio, current_user))
     rounds = db.session.execute(select(AssessmentRound).where(
         AssessmentRound.studio_id == studio.id).order_by(AssessmentRound.year.desc())
     ).scalars().all()
