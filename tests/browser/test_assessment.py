@@ -92,4 +92,8 @@ def test_self_evaluation_proposal_decision_and_result(live_server, pages):
     assert teacher.locator("textarea[name=self_evaluation]").count() == 0
     no_horizontal_scroll(teacher)
     shot(teacher, "assess-result-phone")
+    master.goto(teacher.url)
+    master.emulate_media(media="print")
+    assert not master.is_visible(".studionav") and not master.is_visible("[data-print]")
+    shot(master, "assess-print")
 
