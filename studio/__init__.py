@@ -193,6 +193,7 @@ def register_blueprints(app):
     from blueprints.studios import bp as studios_bp
     from blueprints.tasks import bp as tasks_bp
     from blueprints.observations import bp as observations_bp
+    from blueprints.assessment import bp as assessment_bp
     from blueprints.plans import bp as plans_bp
     from blueprints.projects import bp as projects_bp
     from blueprints.certification import bp as certification_bp
@@ -205,6 +206,7 @@ def register_blueprints(app):
     app.register_blueprint(threads_bp, url_prefix="/studios")
     app.register_blueprint(chat_bp, url_prefix="/studios")
     app.register_blueprint(observations_bp, url_prefix="/studios")
+    app.register_blueprint(assessment_bp, url_prefix="/studios")
     app.register_blueprint(plans_bp, url_prefix="/studios")
     app.register_blueprint(projects_bp, url_prefix="/studios")
     app.register_blueprint(activities_bp, url_prefix="/studios")

@@ -97,6 +97,9 @@ def seed_demo():
         created.append("research projects")
     if seed_activities(math):
         created.append("study activities")
+    from studio.demo_assessment import seed_assessment
+    if seed_assessment(math):
+        created.append("annual assessment")
     from studio.demo_certification import seed_certification
     if seed_certification():
         created.append("certification")

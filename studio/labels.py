@@ -84,6 +84,7 @@ NOTIFICATION_LABELS = {
     "certification_applied": _l("A studio applied for certification"),
     "certification_returned": _l("The certification application was returned"),
     "certification_certified": _l("The studio has been certified"),
+    "assessment_published": _l("The results of the annual assessment are published"),
 }
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
@@ -111,6 +112,12 @@ EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson obs
                         "hours": _l("Study-hour entry")}
 
 
+# The annual assessment (models/assessment.py): 优秀 / 合格 / 基本合格 / 不合格
+GRADE_LABELS = {"excellent": _l("Excellent"), "qualified": _l("Qualified"),
+                "basically_qualified": _l("Basically qualified"), "unqualified": _l("Unqualified")}
+ROUND_STATE_LABELS = {"open": _l("In progress"), "published": _l("Results published")}
+
+
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
                 dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,
@@ -127,4 +134,5 @@ def all_labels():
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
                 lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
-                certification_state_labels=CERTIFICATION_STATE_LABELS)
+                certification_state_labels=CERTIFICATION_STATE_LABELS,
+                grade_labels=GRADE_LABELS, round_state_labels=ROUND_STATE_LABELS)

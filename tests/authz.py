@@ -255,6 +255,25 @@ MATRIX = {
     ("/admin/programmes/<int:programme_id>", "POST"): ({}, ADMIN_POST_EMPTY),
     ("/admin/programmes/<int:programme_id>/studios", "POST"):
         ({}, E(LOGIN, 302, 403, 403, 403, 403)),
+    # --- issue 10: annual assessment (年度考核) ---
+    # ``round_id`` is an open round of the studio; ``assessment_id`` the new teacher's row in
+    # it (the backbone is their mentor). The office reads; only the master decides and
+    # publishes (409: not every member has a grade yet); removal needs a published 不合格.
+    ("/studios/<int:studio_id>/assessment", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/assessment/open", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/assessment/<int:round_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/assessment/<int:round_id>/publish", "POST"):
+        ({}, E(LOGIN, 403, 409, 403, 403, 403)),
+    ("/studios/<int:studio_id>/assessment/<int:round_id>/export.xlsx", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>/self", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 400, 403)),
+    ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>/propose", "POST"):
+        ({}, E(LOGIN, 403, 403, 400, 403, 403)),
+    ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>/decide", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>/dismiss", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 403, 403)),
 }
 
 # Rules that are not pages of the application.
@@ -305,6 +324,8 @@ def url_values(cast):
     photo = add_photo(online, cast.master, png_bytes(8, 8), "现场.png")
     from tests.factories import make_application, make_programme
     programme, application = make_programme(), make_application(cast.studio, cast.master)
+    from tests.factories import make_assessment_round
+    assessment_round = make_assessment_round(cast)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -318,4 +339,7 @@ def url_values(cast):
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
             "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id,
-            "programme_id": programme.id, "certification_id": application.id}
+            "programme_id": programme.id, "certification_id": application.id,
+            "round_id": assessment_round.id,
+            "assessment_id": next(a.id for a in assessment_round.assessments
+                                  if a.user_id == cast.new_teacher.id)}

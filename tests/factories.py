@@ -175,3 +175,11 @@ def make_application(studio, master, state="submitted", round_no=1, report="## è
     db.session.add(application)
     db.session.flush()
     return application
+def make_assessment_round(cast, year=None):
+    """An open annual-assessment round of the cast's studio (rows for the backbone and the
+    new teacher), opened by the master."""
+    from blueprints.assessment import operations
+    round_ = operations.open_round(cast.studio, cast.master,
+                                   year or operations.default_year(cast.studio))
+    db.session.flush()
+    return round_

@@ -14,7 +14,8 @@ from models.briefing import Briefing
 from models.case import Review
 from models.certification import Certification
 from models.region import Programme, Region
-from studio.dates import school_year_bounds, studio_today
+from blueprints.assessment.operations import default_year
+from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
 from tests.conftest import login, make_studio, make_user, page_text
@@ -59,7 +60,7 @@ def hours(studio, users_targets, actor):
 
 
 def assessment(studio, opener, state="published", year=None):
-    year = year or school_year_bounds(studio_today(studio))[0].year
+    year = year or default_year(studio)
     db.session.add(AssessmentRound(studio_id=studio.id, year=year, state=state,
                                    opened_by_id=opener.id))
 
@@ -95,7 +96,7 @@ def test_an_empty_studio_meets_no_item(cast):
     items = items_of(cast.studio)
     assert not any(i.ok for i in items.values())
     assert items["standard_cases"].figure == "0 / 1 (0%)"
-    year = school_year_bounds(studio_today(cast.studio))[0].year
+    year = default_year(cast.studio)
     assert str(items["assessment"].figure) in (f"{year}: no round opened", f"{year}学年：尚未开展考核")
 
 
@@ -186,7 +187,7 @@ def test_review_coverage_counts_reviews_within_the_period(cast):
 
 
 def test_assessment_round_must_be_published_for_this_cycle_year(cast):
-    year = school_year_bounds(studio_today(cast.studio))[0].year
+    year = default_year(cast.studio)
     assessment(cast.studio, cast.master, year=year - 1)
     assessment(cast.studio, cast.master, state="open")
     db.session.commit()

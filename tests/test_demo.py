@@ -189,3 +189,23 @@ def test_seed_demo_certifies_maths_and_returns_the_chinese_application(app, clie
     before = db.session.execute(select(func.count()).select_from(Certification)).scalar()
     seed_demo()
     assert db.session.execute(select(func.count()).select_from(Certification)).scalar() == before
+def test_the_demo_has_a_published_annual_assessment_with_every_grade(app):
+    from models.assessment import AnnualAssessment, AssessmentRound
+    from models.notification import Notification
+    seed_demo()
+    maths = studio_named(MATHS)
+    round_ = db.session.execute(select(AssessmentRound).where(
+        AssessmentRound.studio_id == maths.id)).scalar_one()
+    assert round_.year == 2026 and round_.is_completed
+    rows = round_.assessments
+    assert len(rows) == 90 and all(r.grade and r.grade_reason and r.figures for r in rows)
+    grades = {r.grade for r in rows}
+    assert {"excellent", "qualified", "unqualified"} <= grades
+    assert sum(bool(r.self_evaluation) for r in rows) >= 50
+    assert all(r.proposed_grade for r in rows if r.role == "new_teacher")
+    assert db.session.execute(select(func.count()).select_from(Notification).where(
+        Notification.kind == "assessment_published")).scalar() == 90
+    flunked = next(r for r in rows if r.grade == "unqualified")
+    assert flunked.can_dismiss(maths.master)
+    assert seed_demo() == [] and db.session.execute(
+        select(func.count()).select_from(AnnualAssessment)).scalar() == 90

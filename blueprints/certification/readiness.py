@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
+from blueprints.assessment.figures import year_days
+from blueprints.assessment.operations import default_year
 from models.activity import Activity
 from models.assessment import AssessmentRound
 from models.base import utcnow
@@ -23,7 +25,7 @@ from models.case import FINISHED, CaseVersion, LessonCase, Review
 from models.hours import HourEntry
 from models.region import Programme
 from models.studio import Membership
-from studio.dates import school_year_bounds, studio_today, utc_bounds
+from studio.dates import utc_bounds
 from studio.extensions import db
 
 Item = namedtuple("Item", "key label figure threshold ok evidence")
@@ -63,7 +65,8 @@ class _Data:
 
     def __init__(self, studios):
         ids = [s.id for s in studios]
-        self.cycle = {s.id: school_year_bounds(studio_today(s)) for s in studios}
+        # the cycle year of the annual assessment (1 September – 31 August, cut to the cycle)
+        self.cycle = {s.id: year_days(s, default_year(s)) for s in studios}
         self.rules = _rules(studios)
         self.members = defaultdict(list)
         for studio_id, user_id, role in db.session.execute(

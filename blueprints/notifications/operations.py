@@ -12,7 +12,8 @@ LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show"
                   "GrowthPlan": ("plans.show", "plan_id"),
                   "ResearchProject": ("projects.show", "project_id"),
                   "Activity": ("activities.show", "activity_id"),
-                  "Certification": ("certification.show", "certification_id")}
+                  "Certification": ("certification.show", "certification_id"),
+                  "AnnualAssessment": ("assessment.show", "assessment_id")}
 
 
 def link_for(target, anchor=None):

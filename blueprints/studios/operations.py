@@ -160,3 +160,21 @@ def appoint_master(studio, user, actor, keep_old=False):
         db.session.add(membership)
     record("master_appointed", actor=actor, studio=studio, target=user)
     return membership
+
+
+HISTORY_ACTIONS = ("member_added", "member_removed")
+
+
+def membership_history(studio, limit=500):
+    """Who joined (补充, by hand or by import) and who left (incl. 淘汰 after the annual
+    assessment) the studio, newest first: (audit row, member) pairs, who in ``row.actor``,
+    when in ``row.created_at``, why in ``row.detail``. One statement."""
+    from sqlalchemy.orm import aliased
+
+    from models.audit import AuditLog
+    member = aliased(User)
+    return db.session.execute(
+        select(AuditLog, member).join(member, member.id == AuditLog.target_id)
+        .where(AuditLog.studio_id == studio.id, AuditLog.action.in_(HISTORY_ACTIONS),
+               AuditLog.target_type == "User")
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit)).all()

@@ -11,7 +11,7 @@ from models.project import STAGES, ResearchProject
 from models.studio import Roster
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import PROJECT_STAGE_LABELS, PROJECT_STATE_LABELS, ROLE_LABELS
+from studio.labels import PROJECT_STAGE_LABELS, PROJECT_STATE_LABELS, ROLE_LABELS, all_labels
 from studio.listing import (by_section, group_choices, in_group_order, member_filter, paginate,
                             role_choices, same_names)
 from studio.inputs import parse_id
@@ -169,4 +169,5 @@ def group_history(studio_id):
         .options(db.joinedload(MentorGroupMember.changed_by))
         .order_by(MentorGroupMember.started_at.desc(), MentorGroupMember.id.desc())
     ).scalars().all()
-    return render_template("studios/group_history.html", studio=studio, links=links)
+    return render_template("studios/group_history.html", studio=studio, links=links,
+                           events=operations.membership_history(studio), **all_labels())

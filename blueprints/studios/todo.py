@@ -51,6 +51,8 @@ class Todo:
         self.hours = round(totals.get(user.id, 0.0), 1)
         self._observations_and_plan(studio, user, role)
         self._projects(studio, user)
+        from blueprints.assessment.operations import waiting_for
+        self.self_evaluations, self.proposals, self.grades = waiting_for(studio, user)
         self._unread_threads(studio, user)
         self._mentions(studio, user)
         self.runs = studio.is_run_by(user)
