@@ -81,7 +81,10 @@ NOTIFICATION_LABELS = {
     "plan_section_assigned": _l("A section of a shared lesson plan was assigned to you"),
     "leave_requested": _l("A member asked for leave from an activity"),
     "leave_decided": _l("Your leave request was answered"),
+    "briefing_published": _l("A work briefing was published"),
 }
+# Work briefings (models/briefing.py)
+BRIEFING_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
                         "closing": _l("Conclusion")}
@@ -119,4 +122,5 @@ def all_labels():
                 activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
-                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS)
+                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
+                briefing_state_labels=BRIEFING_STATE_LABELS)

@@ -5,6 +5,8 @@ role gets: anonymous, admin, master, backbone, new_teacher, outsider (a member o
 studio). A rule missing here makes ``test_every_rule_is_declared`` fail, so a new route must
 declare who may use it. Later features add their rows to this file.
 """
+from tests.briefing_factories import briefing_values  # noqa: E402
+
 ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider")
 
 
@@ -236,6 +238,33 @@ MATRIX = {
 
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
+
+    # --- issue 10: work briefings ---
+    # ``briefing_id`` is published (第1期, with picture 1 and the activity photo); the master
+    # alone writes; the office (admin) reads published briefings and has its overview page
+    ("/studios/<int:studio_id>/briefings", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/new", "GET"): (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/new", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/from-data", "GET"):
+        (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/from-data", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/edit", "GET"):
+        (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/edit", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/delete", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/publish", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/images", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/images/<int:number>", "GET"):
+        (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/photos/<int:photo_id>", "GET"):
+        (None, ALL_MEMBERS),
+    ("/admin/briefings", "GET"): (None, ADMIN_ONLY),
 }
 
 # Rules that are not pages of the application.
@@ -296,4 +325,5 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id}
+            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id,
+            **briefing_values(cast, photo)}
