@@ -177,8 +177,8 @@ def from_data(studio_id):
     """从数据起草: pick the period, then the posts to quote; the server writes the draft."""
     studio = load_studio(studio_id)
     require(Briefing.can_create(studio, current_user))
-    form = FromDataForm(request.form if request.method == "POST" else request.args,
-                        meta={"csrf": request.method == "POST"})
+    form = (FromDataForm() if request.method == "POST"
+            else FromDataForm(request.args, meta={"csrf": False}))
     target = _target(studio, form.briefing.data)
     if request.method == "POST" and form.validate():
         try:
