@@ -97,6 +97,9 @@ def seed_demo():
         created.append("research projects")
     if seed_activities(math):
         created.append("study activities")
+    from studio.demo_briefings import seed_briefings
+    if seed_briefings(math):
+        created.append("work briefings")
     db.session.commit()
     return created
 

@@ -3,6 +3,7 @@
 ``gather`` reads the tables in a constant number of queries (one per kind of data, whatever
 the number of activities, photos, cases or posts); ``compose`` writes the sections as text
 the master then edits. Nothing here saves: ``draft_from_data`` in operations does."""
+import re
 from collections import defaultdict
 
 from flask_babel import format_date, gettext as _
@@ -24,8 +25,12 @@ EXCERPT = 240
 MAX_PICKED = 20
 
 
+MARKS = re.compile(r"[#>*_`|~]+|!?\[|\]\([^)]*\)|\]")
+
+
 def excerpt(text, size=EXCERPT):
-    flat = " ".join((text or "").split())
+    """One line of plain text (Markdown marks taken out), cut at ``size`` characters."""
+    flat = " ".join(MARKS.sub("", text or "").split())
     return flat if len(flat) <= size else flat[:size].rstrip() + "…"
 
 
@@ -160,9 +165,11 @@ def _activity_section(studio, data, photo_url):
 
 def _activity_text(studio, activity, data, photo_url):
     day = format_date(studio_time(activity.starts_at, studio).date(), "long")
-    text = ["### " + _("%(date)s %(kind)s: %(title)s", date=day, title=activity.title,
-                       kind=ACTIVITY_KIND_LABELS.get(activity.kind, activity.kind)),
-            _("Hosted by %(host)s; %(present)s of %(invited)s invited members took part.",
+    kind = str(ACTIVITY_KIND_LABELS.get(activity.kind, activity.kind))
+    heading = (f"{day} {activity.title}" if activity.title.startswith(kind)
+               else _("%(date)s %(kind)s: %(title)s", date=day, title=activity.title, kind=kind))
+    text = ["### " + heading,
+            _("Hosted by %(host)s; attendance %(present)s/%(invited)s.",
               host=activity.host.name, present=data["present"].get(activity.id, 0),
               invited=data["invited"].get(activity.id, 0))]
     record = data["records"].get(activity.id)

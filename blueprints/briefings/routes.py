@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -207,7 +209,7 @@ def _target(studio, value):
 def _from_data_page(studio, form, target):
     if request.method == "GET" and not request.args:
         today = studio_today(studio)
-        form.period_end.data, form.period_start.data = today, today.replace(day=1)
+        form.period_end.data, form.period_start.data = today, today - timedelta(days=30)
     start, end = form.period_start.data, form.period_end.data
     posts = (candidate_posts(studio, start, end) if start and end and start <= end else None)
     status = 400 if request.method == "POST" else 200
