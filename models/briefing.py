@@ -96,7 +96,8 @@ class BriefingImage(db.Model):
     """A picture uploaded into a briefing, shown at
     ``/studios/<studio>/briefings/<briefing>/images/<number>`` to the briefing's readers."""
     __tablename__ = "briefing_images"
-    __table_args__ = (db.UniqueConstraint("briefing_id", "number", name="uq_briefing_image_number"),)
+    __table_args__ = (
+        db.UniqueConstraint("briefing_id", "number", name="uq_briefing_image_number"),)
 
     id = db.Column(db.Integer, primary_key=True)
     briefing_id = db.Column(db.Integer, db.ForeignKey("briefings.id", ondelete="CASCADE"),

@@ -2,6 +2,7 @@
 pictures, who reads what, the office's overview, hostile input."""
 import io
 import os
+import re
 import threading
 from datetime import date, timedelta
 
@@ -9,7 +10,6 @@ import pytest
 
 from blueprints.briefings import drafting, operations
 from models.activity import Attendance
-from models.base import utcnow
 from models.briefing import Briefing, BriefingImage
 from models.case import CaseTransition
 from models.hours import HourEntry
@@ -264,7 +264,7 @@ def test_draft_from_data_writes_every_section(app, cast, client):
     response = client.post(f"/studios/{cast.studio.id}/briefings/from-data", data={
         "period_start": str(today - timedelta(days=7)), "period_end": str(today),
         "posts": [str(post.id)]})
-    assert response.status_code == 302, __import__("re").findall(r'role="alert">([^<]*)', text(response))
+    assert response.status_code == 302, re.findall(r'role="alert">([^<]*)', text(response))
     briefing = db.session.execute(db.select(Briefing)).scalar_one()
     body = briefing.body
     for expected in ("一、活动开展", "专题研讨：作业设计", "王名师", "1/2", "大家围绕分层作业展开讨论",
@@ -318,7 +318,8 @@ def test_replacing_a_draft_needs_a_confirmation(app, cast, client):
 
 def upload(client, briefing, data, name="图.png", caption="课堂一角", script=True):
     headers = {"X-Requested-With": "XMLHttpRequest"} if script else {}
-    return client.post(url(briefing, "/images"), headers=headers, content_type="multipart/form-data",
+    return client.post(url(briefing, "/images"), headers=headers,
+                       content_type="multipart/form-data",
                        data={"image": (io.BytesIO(data), name), "caption": caption})
 
 
@@ -367,7 +368,7 @@ def test_xss_in_body_and_alt_text(app, cast, client, body):
     assert "<script" not in html and "onerror=" not in html.replace("&quot;", "")\
         .replace('alt="a onerror=', "")
     assert "javascript:" not in html and "evil.example" not in html and "data:" not in html
-    for src in __import__("re").findall(r'src="([^"]*)"', html):
+    for src in re.findall(r'src="([^"]*)"', html):
         assert src.startswith("/studios/") and "//" not in src
 
 

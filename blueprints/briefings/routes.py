@@ -167,7 +167,8 @@ def photo(studio_id, briefing_id, photo_id):
     studio = load_studio(studio_id)
     briefing = load_object(Briefing, briefing_id, studio_id=studio.id)
     picture = db.session.get(ActivityPhoto, photo_id)
-    if (picture is None or operations.photo_url(briefing, photo_id) not in briefing.body_html
+    shown = f'src="{operations.photo_url(briefing, photo_id)}"' in briefing.body_html
+    if (picture is None or not shown
             or db.session.get(Activity, picture.activity_id).studio_id != studio.id):
         abort(404)
     return storage.send_stored(picture.stored)
