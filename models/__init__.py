@@ -3,7 +3,7 @@ from models.activity import (Activity, ActivityParticipant, ActivityPhoto, Activ
                              Attendance, PresenceInterval)
 from models.assessment import AnnualAssessment, AssessmentRound
 from models.audit import AuditLog
-from models.briefing import Briefing
+from models.briefing import Briefing, BriefingImage
 from models.calendar import CalendarFeed
 from models.chat import ChatMessage, ChatMute, RoomCounter
 from models.certification import Certification
@@ -22,7 +22,7 @@ from models.thread import Post, Thread, ThreadRead
 from models.user import User
 
 __all__ = [
-    "AnnualAssessment", "AssessmentRound", "Briefing", "Certification", "Programme", "Region",
+    "AnnualAssessment", "AssessmentRound", "Briefing", "BriefingImage", "Certification", "Programme", "Region",
     "Activity", "ActivityParticipant", "ActivityPhoto", "ActivityRecord", "Attendance",
     "CalendarFeed", "PresenceInterval",
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",

@@ -9,7 +9,8 @@ KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requeste
          "project_report_submitted", "project_report_approved", "project_report_returned",
          "activity_scheduled", "leave_requested", "leave_decided", "plan_section_assigned",
          "certification_applied", "certification_returned", "certification_certified",
-         "assessment_published")
+         "assessment_published",
+         "briefing_published")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

@@ -197,6 +197,7 @@ def register_blueprints(app):
     from blueprints.plans import bp as plans_bp
     from blueprints.projects import bp as projects_bp
     from blueprints.certification import bp as certification_bp
+    from blueprints.briefings import bp as briefings_bp, office_bp as briefings_office_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -209,6 +210,8 @@ def register_blueprints(app):
     app.register_blueprint(assessment_bp, url_prefix="/studios")
     app.register_blueprint(plans_bp, url_prefix="/studios")
     app.register_blueprint(projects_bp, url_prefix="/studios")
+    app.register_blueprint(briefings_bp, url_prefix="/studios")
+    app.register_blueprint(briefings_office_bp, url_prefix="/admin")
     app.register_blueprint(activities_bp, url_prefix="/studios")
     app.register_blueprint(calendar_bp)
     app.register_blueprint(auth_bp)

@@ -100,6 +100,9 @@ def seed_demo():
     from studio.demo_assessment import seed_assessment
     if seed_assessment(math):
         created.append("annual assessment")
+    from studio.demo_briefings import seed_briefings
+    if seed_briefings(math):
+        created.append("work briefings")
     from studio.demo_certification import seed_certification
     if seed_certification():
         created.append("certification")

@@ -85,7 +85,10 @@ NOTIFICATION_LABELS = {
     "certification_returned": _l("The certification application was returned"),
     "certification_certified": _l("The studio has been certified"),
     "assessment_published": _l("The results of the annual assessment are published"),
+    "briefing_published": _l("A work briefing was published"),
 }
+# Work briefings (models/briefing.py)
+BRIEFING_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
                         "closing": _l("Conclusion")}
@@ -135,4 +138,5 @@ def all_labels():
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
                 lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
                 certification_state_labels=CERTIFICATION_STATE_LABELS,
-                grade_labels=GRADE_LABELS, round_state_labels=ROUND_STATE_LABELS)
+                grade_labels=GRADE_LABELS, round_state_labels=ROUND_STATE_LABELS,
+                briefing_state_labels=BRIEFING_STATE_LABELS)

@@ -26,30 +26,60 @@ EXTENSIONS = ["markdown.extensions.tables", "markdown.extensions.fenced_code",
 EXTENSION_CONFIGS = {"markdown.extensions.tables": {"use_align_attribute": True}}
 
 
+# Pictures are allowed only where the caller asks (work briefings), and only our own
+# briefing-scoped picture addresses: no data:, no external or protocol-relative URL, nothing
+# that could carry a query or another path.
+IMAGE_SRC = re.compile(r"^/studios/\d{1,10}/briefings/\d{1,10}/(images|photos)/\d{1,10}$")
+
+
+def _image_attribute(tag, name, value):
+    if name == "src":
+        return bool(IMAGE_SRC.match(value))
+    return name in ("alt", "title")
+
+
 # ``@username`` (usernames are 3-64 of these characters), not inside a word or an address.
 MENTION = re.compile(r"(?<![A-Za-z0-9_.\-])@([A-Za-z0-9_.\-]{3,64})")
 
 
-def render_markdown(text, mentions=None):
+def render_markdown(text, mentions=None, images=False):
     """Markdown source -> sanitized HTML (links http, https, mailto only).
 
     ``mentions`` ({username: user id}) marks each ``@username`` of those users, outside
     links and code, as ``<span class="mention" data-user="<id>">@username</span>``; the
     sanitizer has already dropped every attribute of the author's own spans by then, so only
     this code writes such a span. ``show_mentions`` turns it into the name when the page is
-    shown."""
+    shown. ``images=True`` keeps ``<img>`` whose src is a briefing picture (``IMAGE_SRC``);
+    any other image is dropped whole."""
     if not text:
         return ""
     html = markdown.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                              output_format="html")
     # Clean and linkify in one pass (bleach.linkify on cleaned HTML escapes the text of its
     # skip_tags a second time: `a < b` in code showed as "a &lt; b").
-    cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    tags, attributes = ALLOWED_TAGS, ALLOWED_ATTRIBUTES
+    if images:
+        html = _drop_foreign_images(html)
+        tags, attributes = tags + ["img"], {**attributes, "img": _image_attribute}
+    cleaner = bleach.Cleaner(tags=tags, attributes=attributes,
                              protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True,
                              filters=[partial(LinkifyFilter, callbacks=[_external_link],
                                               skip_tags=["pre", "code"], parse_email=False),
                                       partial(MentionFilter, mentions=mentions or {})])
     return cleaner.clean(html)
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _drop_foreign_images(html):
+    """Markdown writes ``<img alt=".." src="..">``: one whose src is not ours goes entirely
+    (the sanitizer would otherwise keep an ``<img>`` without a src)."""
+    def keep(match):
+        src = _IMG_SRC.search(match.group(0))
+        return match.group(0) if src and IMAGE_SRC.match(src.group(1)) else ""
+    return _IMG.sub(keep, html)
 
 
 class MentionFilter(Filter):

@@ -5,6 +5,8 @@ role gets: anonymous, admin, master, backbone, new_teacher, outsider (a member o
 studio). A rule missing here makes ``test_every_rule_is_declared`` fail, so a new route must
 declare who may use it. Later features add their rows to this file.
 """
+from tests.briefing_factories import briefing_values  # noqa: E402
+
 ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider")
 
 
@@ -274,6 +276,32 @@ MATRIX = {
         ({}, E(LOGIN, 403, 400, 403, 403, 403)),
     ("/studios/<int:studio_id>/assessment/members/<int:assessment_id>/dismiss", "POST"):
         ({}, E(LOGIN, 403, 403, 403, 403, 403)),
+    # --- issue 10: work briefings ---
+    # ``briefing_id`` is published (第1期, with picture 1 and the activity photo); the master
+    # alone writes; the office (admin) reads published briefings and has its overview page
+    ("/studios/<int:studio_id>/briefings", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/new", "GET"): (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/new", "POST"): ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/from-data", "GET"):
+        (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/from-data", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/edit", "GET"):
+        (None, E(LOGIN, 403, 200, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/edit", "POST"):
+        ({}, E(LOGIN, 403, 400, 403, 403, 403)),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/delete", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/publish", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/images", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"briefing_id": "draft_briefing_id"}),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/images/<int:number>", "GET"):
+        (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/briefings/<int:briefing_id>/photos/<int:photo_id>", "GET"):
+        (None, ALL_MEMBERS),
+    ("/admin/briefings", "GET"): (None, ADMIN_ONLY),
 }
 
 # Rules that are not pages of the application.
@@ -342,4 +370,5 @@ def url_values(cast):
             "programme_id": programme.id, "certification_id": application.id,
             "round_id": assessment_round.id,
             "assessment_id": next(a.id for a in assessment_round.assessments
-                                  if a.user_id == cast.new_teacher.id)}
+                                  if a.user_id == cast.new_teacher.id),
+            **briefing_values(cast, photo)}

@@ -209,3 +209,15 @@ def test_the_demo_has_a_published_annual_assessment_with_every_grade(app):
     assert flunked.can_dismiss(maths.master)
     assert seed_demo() == [] and db.session.execute(
         select(func.count()).select_from(AnnualAssessment)).scalar() == 90
+def test_the_demo_has_three_numbered_briefings_one_drafted_from_data_and_a_draft(app):
+    from models.briefing import Briefing
+    seed_demo()
+    maths = studio_named(MATHS)
+    briefings = db.session.execute(select(Briefing).where(Briefing.studio_id == maths.id)
+                                   .order_by(Briefing.id)).scalars().all()
+    assert [b.number for b in briefings] == [1, 2, 3, None]
+    drafted = briefings[2]
+    assert "一、活动开展" in drafted.body and "五、精彩研讨" in drafted.body
+    assert f"/briefings/{drafted.id}/photos/" in drafted.body_html     # activity photos
+    assert seed_demo() == [] and db.session.execute(select(func.count()).select_from(
+        Briefing)).scalar() == 4

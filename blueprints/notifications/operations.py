@@ -13,7 +13,8 @@ LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show"
                   "ResearchProject": ("projects.show", "project_id"),
                   "Activity": ("activities.show", "activity_id"),
                   "Certification": ("certification.show", "certification_id"),
-                  "AnnualAssessment": ("assessment.show", "assessment_id")}
+                  "AnnualAssessment": ("assessment.show", "assessment_id"),
+                  "Briefing": ("briefings.show", "briefing_id")}
 
 
 def link_for(target, anchor=None):

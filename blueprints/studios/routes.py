@@ -40,7 +40,16 @@ def home(studio_id):
                            todo=Todo(studio, current_user), role_labels=ROLE_LABELS,
                            projects=projects, stages=STAGES,
                            project_stage_labels=PROJECT_STAGE_LABELS,
-                           project_state_labels=PROJECT_STATE_LABELS)
+                           project_state_labels=PROJECT_STATE_LABELS,
+                           latest_briefing=_latest_briefing(studio))
+
+
+def _latest_briefing(studio):
+    """The newest published briefing, for those who may read it."""
+    from models.briefing import Briefing
+    return db.session.execute(
+        Briefing.visible_to(studio, current_user).where(Briefing.state == "published")
+        .order_by(Briefing.number.desc()).limit(1)).scalar_one_or_none()
 
 
 @bp.route("/<int:studio_id>/roster")
