@@ -195,6 +195,7 @@ def register_blueprints(app):
     from blueprints.observations import bp as observations_bp
     from blueprints.plans import bp as plans_bp
     from blueprints.projects import bp as projects_bp
+    from blueprints.archive import bp as archive_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -207,6 +208,7 @@ def register_blueprints(app):
     app.register_blueprint(plans_bp, url_prefix="/studios")
     app.register_blueprint(projects_bp, url_prefix="/studios")
     app.register_blueprint(activities_bp, url_prefix="/studios")
+    app.register_blueprint(archive_bp, url_prefix="/studios")
     app.register_blueprint(calendar_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")

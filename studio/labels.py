@@ -103,6 +103,11 @@ PLAN_SECTION_LABELS = {"situation": _l("Current situation"),
 EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
                         "hours": _l("Study-hour entry")}
 
+JOB_STATE_LABELS = {"queued": _l("Waiting to start"), "running": _l("Being built"),
+                    "done": _l("Ready"), "failed": _l("Failed")}
+GRADE_LABELS = {"excellent": _l("Excellent (grade)"), "qualified": _l("Qualified"),
+                "basically_qualified": _l("Basically qualified"), "unqualified": _l("Unqualified")}
+
 
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
@@ -119,4 +124,5 @@ def all_labels():
                 activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
-                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS)
+                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
+                job_state_labels=JOB_STATE_LABELS, grade_labels=GRADE_LABELS)

@@ -236,6 +236,14 @@ MATRIX = {
 
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
+
+    # --- issue 10: training archive ---
+    # The master and the overseeing office export; a job (the admin's finished export) is
+    # seen and downloaded by its requester, the master and the office.
+    ("/studios/<int:studio_id>/archive", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/archive", "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/archive/<int:job_id>/status", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/archive/<int:job_id>/download", "GET"): (None, MANAGERS),
 }
 
 # Rules that are not pages of the application.
@@ -284,6 +292,10 @@ def url_values(cast):
     token = calendar.subscribe(cast.studio, cast.new_teacher)
     from studio.demo import add_photo, png_bytes
     photo = add_photo(online, cast.master, png_bytes(8, 8), "现场.png")
+    from models.job import Job
+    job = Job(kind="archive", studio_id=cast.studio.id, requested_by_id=cast.admin.id,
+              state="done", progress=100, result_file=project.reports[0].file)
+    db.session.add(job)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -296,4 +308,5 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id}
+            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id,
+            "job_id": job.id}
