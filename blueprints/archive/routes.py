@@ -21,20 +21,14 @@ def _page(studio, form, status=200):
                            **all_labels()), status
 
 
-@bp.route("/<int:studio_id>/archive")
+@bp.route("/<int:studio_id>/archive", methods=["GET", "POST"])
 @login_required
 def index(studio_id):
-    studio = load_studio(studio_id, "can_export_archive")
-    return _page(studio, ArchiveForm())
-
-
-@bp.route("/<int:studio_id>/archive", methods=["POST"])
-@login_required
-def start(studio_id):
+    """Past exports with their state; a post starts a new one (the work is a job)."""
     studio = load_studio(studio_id, "can_export_archive")
     form = ArchiveForm()
     if not form.validate_on_submit():
-        return _page(studio, form, 400)
+        return _page(studio, form, 400 if form.is_submitted() else 200)
     job = operations.start_export(studio, current_user, form.recordings.data)
     db.session.commit()
     jobs.enqueue(operations.KIND, job.id)

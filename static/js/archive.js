@@ -12,11 +12,12 @@
     var bar = item.querySelector("progress");
     bar.value = data.progress;
     bar.textContent = data.progress + "%";
+    item.querySelector(".job-percent").textContent = data.progress + "%";
     var message = item.querySelector(".job-message");
     message.textContent = data.message || "";
     message.classList.toggle("error", data.state === "failed");
     var active = data.state === "queued" || data.state === "running";
-    bar.hidden = !active;
+    item.querySelector(".job-progress").hidden = !active;
     item.querySelector(".job-download").hidden = data.state !== "done";
     return active;
   }
