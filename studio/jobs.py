@@ -18,6 +18,7 @@ that died and was restarted, RQ retries) does its work once.
 """
 import hashlib
 import logging
+import os
 import threading
 
 from flask import current_app
@@ -92,8 +93,15 @@ def wait_all(timeout=60):
         _threads.pop().join(timeout)
 
 
+_worker_pid = None   # the pid of ``flask jobs-worker``; its jobs run in forked children
+
+
 def perform(kind, job_id):
-    """The RQ entry point: the worker (``flask jobs-worker``) has pushed the app context."""
+    """The RQ entry point: the worker (``flask jobs-worker``) has pushed the app context.
+    In the child RQ forks for each job, the database connections inherited from the worker
+    are left to it (SQLAlchemy's advice for forks) and the child opens its own."""
+    if _worker_pid is not None and os.getpid() != _worker_pid:
+        db.engine.dispose(close=False)
     run(kind, job_id)
     db.session.remove()
 
@@ -156,6 +164,8 @@ def run_worker(app, burst=False):
     context (the jobs use the database like a request does)."""
     from rq import Worker
 
+    global _worker_pid
+    _worker_pid = os.getpid()
     queue = rq_queue(app)
     with app.app_context():
         worker = Worker([queue], connection=queue.connection)

@@ -250,17 +250,24 @@ def test_list_page_statements_do_not_grow(app, cast, client, queries):
     assert many.count == few.count
 
 
-def test_rq_queue_and_a_real_worker(app, cast, client):
+def use_redis(app):
+    """Put the app's jobs on RQ: CI's Redis (REDIS_URL) or DB 7 locally, on a queue of its
+    own so that parallel runs never take each other's jobs."""
     redis = pytest.importorskip("redis")
-    url = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
     try:
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("REQUIRE_SERVICES") == "1":
             raise
         pytest.skip("Redis is not running")
-    from rq import SimpleWorker
     app.config.update(REDIS_URL=url, JOBS_QUEUE=f"test-archive-{uuid.uuid4().hex}")
+    return url
+
+
+def test_rq_queue_and_a_real_worker(app, cast, client):
+    from rq import SimpleWorker
+    use_redis(app)
     hand_built(cast)
     job = export(client, cast, cast.master)
     db.session.refresh(job)
@@ -361,3 +368,22 @@ def test_an_interrupted_export_does_not_block_for_ever(app, cast, client):
     db.session.refresh(stale)
     assert stale.state == "failed" and stale.message
     assert job.id != stale.id
+
+
+def test_the_jobs_worker_command_runs_a_job(app, cast, client):
+    """``flask jobs-worker --burst`` in its own process (RQ forks a child per job)."""
+    import subprocess
+    import sys
+    url = use_redis(app)
+    job = export(client, cast, cast.master)
+    job_id = job.id
+    env = dict(os.environ, REDIS_URL=url, JOBS_QUEUE=app.config["JOBS_QUEUE"],
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               UPLOAD_DIR=app.config["UPLOAD_DIR"], SECRET_KEY="worker-test")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs-worker",
+                             "--burst"], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db.session.expire_all()
+    assert db.session.get(Job, job_id).state == "done", result.stderr[-2000:]
