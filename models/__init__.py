@@ -10,6 +10,7 @@ from models.certification import Certification
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
 from models.hours import HourEntry
 from models.imports import ImportBatch
+from models.job import Job
 from models.lesson_plan import PlanSection, SectionVersion, SharedLessonPlan
 from models.notification import Notification, ReminderSent
 from models.observation import Observation
@@ -26,7 +27,7 @@ __all__ = [
     "Activity", "ActivityParticipant", "ActivityPhoto", "ActivityRecord", "Attendance",
     "CalendarFeed", "PresenceInterval",
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
-    "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch",
+    "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch", "Job",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",
     "Observation", "PlanComment", "PlanSection", "SectionVersion", "SharedLessonPlan", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",
     "ReminderSent", "ResearchProject", "Review",

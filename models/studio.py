@@ -123,6 +123,11 @@ class Studio(db.Model):
     def can_adjust_hours(self, user):
         return self._role(user) == "master"
 
+    def can_export_archive(self, user):
+        """The training archive (培训档案): the master and the overseeing office."""
+        return self._role(user) == "master" or (
+            bool(getattr(user, "is_authenticated", False)) and user.oversees(self))
+
     def can_follow(self, user, member):
         """A member's tasks, hours and required work: themselves, the master, the admin and
         their mentor."""

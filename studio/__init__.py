@@ -198,6 +198,7 @@ def register_blueprints(app):
     from blueprints.projects import bp as projects_bp
     from blueprints.certification import bp as certification_bp
     from blueprints.briefings import bp as briefings_bp, office_bp as briefings_office_bp
+    from blueprints.archive import bp as archive_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -213,6 +214,7 @@ def register_blueprints(app):
     app.register_blueprint(briefings_bp, url_prefix="/studios")
     app.register_blueprint(briefings_office_bp, url_prefix="/admin")
     app.register_blueprint(activities_bp, url_prefix="/studios")
+    app.register_blueprint(archive_bp, url_prefix="/studios")
     app.register_blueprint(calendar_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")

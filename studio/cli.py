@@ -1,5 +1,5 @@
 """Flask commands: ``flask --app wsgi seed-demo``, ``create-admin``, ``import-members``,
-``send-reminders``."""
+``send-reminders``, ``jobs-worker``."""
 import getpass
 
 import click
@@ -100,3 +100,14 @@ def register(app):
         sent = send_reminders()
         db.session.commit()
         click.echo("Reminders sent: " + ", ".join(f"{kind} {n}" for kind, n in sent.items()))
+
+    @app.cli.command("jobs-worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def jobs_worker(burst):
+        """Run the background job worker (RQ) on this deployment's queue; needs REDIS_URL."""
+        from studio.jobs import queue_name, run_worker
+
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set: jobs run in the web process.")
+        click.echo(f"Working on queue {queue_name(current_app)}")
+        run_worker(current_app._get_current_object(), burst=burst)

@@ -59,6 +59,12 @@ class Config:
     # the calendar feed answers without a login: per address, counting unknown tokens too
     CALENDAR_FEED_LIMIT = os.environ.get("CALENDAR_FEED_LIMIT", "60 per minute")
 
+    # Background jobs (studio/jobs.py): the RQ queue on REDIS_URL, or a thread in-process
+    # when REDIS_URL is unset. JOBS_QUEUE defaults to a name derived from the database URL.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE") or None
+    JOB_TIMEOUT = _int("JOB_TIMEOUT", 6 * 60 * 60)   # seconds a job may run on a worker
+    JOBS_WAIT = False   # tests: wait for an in-process job before the request returns
+
     # Origins allowed for Socket.IO connections besides the page's own host.
     SOCKETIO_ALLOWED_ORIGINS = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o]
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
@@ -91,3 +97,4 @@ class TestConfig(Config):
     SERVER_NAME = "localhost"
     MAX_UPLOAD_BYTES = 4 * 1024 * 1024
     MAX_PHOTO_BYTES = 1024 * 1024
+    JOBS_WAIT = True

@@ -114,6 +114,9 @@ CERTIFICATION_STATE_LABELS = {"submitted": _l("Waiting for the office"),
 EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
                         "hours": _l("Study-hour entry")}
 
+JOB_STATE_LABELS = {"queued": _l("Waiting to start"), "running": _l("Being built"),
+                    "done": _l("Ready"), "failed": _l("Failed")}
+
 
 # The annual assessment (models/assessment.py): 优秀 / 合格 / 基本合格 / 不合格
 GRADE_LABELS = {"excellent": _l("Excellent"), "qualified": _l("Qualified"),
@@ -139,4 +142,5 @@ def all_labels():
                 lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
                 certification_state_labels=CERTIFICATION_STATE_LABELS,
                 grade_labels=GRADE_LABELS, round_state_labels=ROUND_STATE_LABELS,
-                briefing_state_labels=BRIEFING_STATE_LABELS)
+                briefing_state_labels=BRIEFING_STATE_LABELS,
+                job_state_labels=JOB_STATE_LABELS)

@@ -302,6 +302,13 @@ MATRIX = {
     ("/studios/<int:studio_id>/briefings/<int:briefing_id>/photos/<int:photo_id>", "GET"):
         (None, ALL_MEMBERS),
     ("/admin/briefings", "GET"): (None, ADMIN_ONLY),
+    # --- issue 10: training archive ---
+    # The master and the overseeing office export; a job (the admin's finished export) is
+    # seen and downloaded by its requester, the master and the office.
+    ("/studios/<int:studio_id>/archive", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/archive", "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/archive/<int:job_id>/status", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/archive/<int:job_id>/download", "GET"): (None, MANAGERS),
 }
 
 # Rules that are not pages of the application.
@@ -354,6 +361,10 @@ def url_values(cast):
     programme, application = make_programme(), make_application(cast.studio, cast.master)
     from tests.factories import make_assessment_round
     assessment_round = make_assessment_round(cast)
+    from models.job import Job
+    job = Job(kind="archive", studio_id=cast.studio.id, requested_by_id=cast.admin.id,
+              state="done", progress=100, result_file=project.reports[0].file)
+    db.session.add(job)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -371,4 +382,4 @@ def url_values(cast):
             "round_id": assessment_round.id,
             "assessment_id": next(a.id for a in assessment_round.assessments
                                   if a.user_id == cast.new_teacher.id),
-            **briefing_values(cast, photo)}
+            **briefing_values(cast, photo), "job_id": job.id}
