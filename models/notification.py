@@ -7,7 +7,9 @@ KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requeste
          "assignment_completed", "video_comment", "mentioned", "task_due_soon", "task_overdue",
          "review_waiting", "plan_written", "plan_revised", "plan_commented",
          "project_report_submitted", "project_report_approved", "project_report_returned",
-         "activity_scheduled", "leave_requested", "leave_decided", "plan_section_assigned")
+         "activity_scheduled", "leave_requested", "leave_decided", "plan_section_assigned",
+         "showcase_requested", "showcase_consented", "showcase_declined", "showcase_published",
+         "showcase_withdrawn", "showcase_unpublished")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

@@ -81,7 +81,20 @@ NOTIFICATION_LABELS = {
     "plan_section_assigned": _l("A section of a shared lesson plan was assigned to you"),
     "leave_requested": _l("A member asked for leave from an activity"),
     "leave_decided": _l("Your leave request was answered"),
+    "showcase_requested": _l("The master asks to show your lesson case publicly"),
+    "showcase_consented": _l("The author agreed to show the lesson case publicly"),
+    "showcase_declined": _l("The author declined to show the lesson case publicly"),
+    "showcase_published": _l("A lesson case is now in the public showcase"),
+    "showcase_withdrawn": _l("The author withdrew consent: the case left the showcase"),
+    "showcase_unpublished": _l("Your lesson case was taken off the showcase"),
 }
+# The showcase of excellent lesson cases (models/showcase.py): where a publication round stands.
+SHOWCASE_STATE_LABELS = {"requested": _l("Waiting for the author's consent"),
+                         "declined": _l("The author declined"),
+                         "consented": _l("Consent given, waiting to be published"),
+                         "published": _l("Public in the showcase"),
+                         "withdrawn": _l("Consent withdrawn"),
+                         "unpublished": _l("Taken off the showcase")}
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
                         "closing": _l("Conclusion")}
@@ -119,4 +132,5 @@ def all_labels():
                 activity_kind_labels=ACTIVITY_KIND_LABELS, activity_mode_labels=ACTIVITY_MODE_LABELS,
                 reply_labels=REPLY_LABELS, leave_decision_labels=LEAVE_DECISION_LABELS,
                 check_in_method_labels=CHECK_IN_METHOD_LABELS,
-                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS)
+                lesson_plan_section_labels=LESSON_PLAN_SECTION_LABELS,
+                showcase_state_labels=SHOWCASE_STATE_LABELS)

@@ -236,6 +236,27 @@ MATRIX = {
 
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
+
+    # --- issue 10: the showcase of excellent lesson cases ---
+    # ``showcase_entry_id`` is published (the new teacher's case), ``showcase_file_id`` its
+    # recording; ``requested_entry_id`` waits for the new teacher's consent,
+    # ``consented_entry_id`` to be published; ``showcase_case_id`` is recommended with no round.
+    ("/showcase/", "GET"): (None, E(200, 200, 200, 200, 200, 200)),
+    ("/showcase/<int:entry_id>", "GET"):
+        (None, E(200, 200, 200, 200, 200, 200), {"entry_id": "showcase_entry_id"}),
+    ("/showcase/<int:entry_id>/files/<int:file_id>", "GET"):
+        (None, E(200, 200, 200, 200, 200, 200),
+         {"entry_id": "showcase_entry_id", "file_id": "showcase_file_id"}),
+    ("/showcase/cases/<int:case_id>/request", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"case_id": "showcase_case_id"}),
+    ("/showcase/<int:entry_id>/consent", "POST"):
+        ({}, E(LOGIN, 403, 403, 404, 302, 404), {"entry_id": "requested_entry_id"}),
+    ("/showcase/<int:entry_id>/withdraw", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 302, 403), {"entry_id": "showcase_entry_id"}),
+    ("/showcase/<int:entry_id>/publish", "POST"):
+        ({}, E(LOGIN, 302, 302, 404, 403, 404), {"entry_id": "consented_entry_id"}),
+    ("/showcase/<int:entry_id>/unpublish", "POST"):
+        ({}, E(LOGIN, 400, 400, 403, 403, 403), {"entry_id": "showcase_entry_id"}),
 }
 
 # Rules that are not pages of the application.
@@ -284,6 +305,7 @@ def url_values(cast):
     token = calendar.subscribe(cast.studio, cast.new_teacher)
     from studio.demo import add_photo, png_bytes
     photo = add_photo(online, cast.master, png_bytes(8, 8), "现场.png")
+    showcase = _showcase_values(cast)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -296,4 +318,22 @@ def url_values(cast):
             "file_id": case.latest.recording_file_id, "observation_id": observation.id,
             "plan_id": plan.id, "evidence_id": evidence.id, "fmt": "xlsx",
             "project_id": project.id, "report_id": project.reports[0].id,
-            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id}
+            "submitted_project_id": waiting.id, "section": "objectives", "photo_id": photo.id, **showcase}
+
+
+def _showcase_values(cast):
+    """Showcase rounds in each state a route acts on (issue 10, the showcase)."""
+    from tests.factories import make_case, make_showcase_entry
+    made = {}
+    for key, state in (("showcase_entry_id", "published"), ("requested_entry_id", "requested"),
+                       ("consented_entry_id", "consented")):
+        case = make_case(cast.studio, cast.new_teacher, state="approved", reviewer=cast.backbone,
+                         title=f"优秀课例 {state}")
+        entry = make_showcase_entry(case, cast.master, state)
+        made[key] = entry.id
+        if state == "published":
+            made["showcase_file_id"] = entry.version.recording_file_id
+    spare = make_case(cast.studio, cast.new_teacher, state="recommended", reviewer=cast.backbone,
+                      title="待展示的课例")
+    made["showcase_case_id"] = spare.id
+    return made

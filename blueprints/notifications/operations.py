@@ -11,7 +11,8 @@ LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show"
                   "Thread": ("threads.show", "thread_id"),
                   "GrowthPlan": ("plans.show", "plan_id"),
                   "ResearchProject": ("projects.show", "project_id"),
-                  "Activity": ("activities.show", "activity_id")}
+                  "Activity": ("activities.show", "activity_id"),
+                  "ShowcaseEntry": ("showcase.show", "entry_id")}
 
 
 def link_for(target, anchor=None):
