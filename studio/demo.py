@@ -97,6 +97,9 @@ def seed_demo():
         created.append("research projects")
     if seed_activities(math):
         created.append("study activities")
+    from studio.demo_showcase import seed_showcase
+    if seed_showcase(math):
+        created.append("showcase of excellent lesson cases")
     db.session.commit()
     return created
 

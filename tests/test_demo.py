@@ -165,3 +165,18 @@ def test_the_demo_planning_activity_has_a_shared_plan_by_several_members_one_sec
     process = plan.section("process")
     assert [v.author_id for v in process.versions] == [process.assignee_id, activity.host_id]
     assert plan.section("board").latest is None        # one section still open
+
+
+def test_the_demo_showcase_has_two_public_cases_with_a_recording_and_one_consent_asked(
+        app, client):
+    from models.showcase import ShowcaseEntry
+    seed_demo()
+    entries = db.session.execute(select(ShowcaseEntry).order_by(ShowcaseEntry.id)).scalars().all()
+    assert sorted(e.state for e in entries) == ["published", "published", "requested"]
+    assert {e.studio.name for e in entries} == {MATHS}
+    assert all(e.case.state == "recommended" and e.version.recording_file_id for e in entries)
+    public = [e for e in entries if e.is_public]
+    response = client.get(f"/showcase/{public[0].id}/files/{public[0].version.recording_file_id}",
+                          headers={"Range": "bytes=0-99"})
+    assert response.status_code == 206
+    assert seed_demo() == [] and len(db.session.execute(select(ShowcaseEntry)).all()) == 3
