@@ -59,3 +59,30 @@ def test_a_visitor_filters_opens_and_plays_until_the_master_takes_it_down(live_s
     snap(visitor, "phone-gone")
     visitor.goto(live_server + "/showcase/")
     assert TITLE not in visitor.content()
+
+
+def test_the_author_reads_what_will_be_public_consents_and_the_master_publishes(live_server,
+                                                                              pages):
+    author = pages()
+    login(author, live_server, "teacher012")
+    author.goto(live_server + "/notifications")
+    with author.expect_navigation():
+        author.click("[data-testid=notifications] button:has-text('名师希望公开展示您的课例')")
+    assert author.locator("[data-testid=showcase-preview]").count() == 1
+    assert author.locator("[data-testid=showcase-recording]").count() == 1
+    snap(author, "desktop-consent")
+    with author.expect_navigation():
+        author.click("[data-testid=consent-yes]")
+    entry_url = author.url.split("?")[0]
+
+    master = pages(viewport=PHONE)
+    login(master, live_server, "master")
+    master.goto(live_server + "/showcase/")
+    assert master.locator("[data-testid=showcase-waiting]").count() == 1
+    snap(master, "phone-waiting")
+    master.goto(entry_url)
+    with master.expect_navigation():
+        master.click("[data-testid=publish]")
+    visitor = pages(viewport=PHONE)
+    assert visitor.goto(entry_url).status == 200
+    assert "平行线的判定与性质" in visitor.locator("[data-testid=showcase-title]").inner_text()
