@@ -333,6 +333,7 @@ def _showcase_values(cast):
         made[key] = entry.id
         if state == "published":
             made["showcase_file_id"] = entry.version.recording_file_id
+            made["entry_id"] = entry.id  # the rule's own name, for tests that do not rename
     spare = make_case(cast.studio, cast.new_teacher, state="recommended", reviewer=cast.backbone,
                       title="待展示的课例")
     made["showcase_case_id"] = spare.id
