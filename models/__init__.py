@@ -16,6 +16,7 @@ from models.notification import Notification, ReminderSent
 from models.observation import Observation
 from models.plan import GrowthPlan, PlanComment, PlanEvidence, PlanVersion
 from models.region import Programme, Region
+from models.showcase import ShowcaseEntry
 from models.project import ProjectMember, ProjectReport, ResearchProject
 from models.studio import MentorGroup, MentorGroupMember, Membership, Studio
 from models.task import Assignment, Task
@@ -30,6 +31,6 @@ __all__ = [
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch", "Job",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",
     "Observation", "PlanComment", "PlanSection", "SectionVersion", "SharedLessonPlan", "PlanEvidence", "PlanVersion", "ProjectMember", "ProjectReport",
-    "ReminderSent", "ResearchProject", "Review",
+    "ReminderSent", "ResearchProject", "Review", "ShowcaseEntry",
     "StoredFile", "Studio", "Task", "User", "VideoComment",
 ]

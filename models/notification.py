@@ -10,7 +10,9 @@ KINDS = ("task_assigned", "case_submitted", "review_received", "changes_requeste
          "activity_scheduled", "leave_requested", "leave_decided", "plan_section_assigned",
          "certification_applied", "certification_returned", "certification_certified",
          "assessment_published",
-         "briefing_published")
+         "briefing_published",
+         "showcase_requested", "showcase_consented", "showcase_declined", "showcase_published",
+         "showcase_withdrawn", "showcase_unpublished")
 # The scheduled reminders (``flask send-reminders``): sent once per key, see ReminderSent.
 REMINDER_KINDS = ("task_due_soon", "task_overdue", "review_waiting")
 

@@ -199,6 +199,7 @@ def register_blueprints(app):
     from blueprints.certification import bp as certification_bp
     from blueprints.briefings import bp as briefings_bp, office_bp as briefings_office_bp
     from blueprints.archive import bp as archive_bp
+    from blueprints.showcase import bp as showcase_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -220,6 +221,7 @@ def register_blueprints(app):
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certification_bp)
+    app.register_blueprint(showcase_bp, url_prefix="/showcase")
 
 
 def register_hooks(app):

@@ -106,6 +106,9 @@ def seed_demo():
     from studio.demo_certification import seed_certification
     if seed_certification():
         created.append("certification")
+    from studio.demo_showcase import seed_showcase
+    if seed_showcase(math):
+        created.append("showcase of excellent lesson cases")
     db.session.commit()
     return created
 

@@ -86,9 +86,22 @@ NOTIFICATION_LABELS = {
     "certification_certified": _l("The studio has been certified"),
     "assessment_published": _l("The results of the annual assessment are published"),
     "briefing_published": _l("A work briefing was published"),
+    "showcase_requested": _l("The master asks to show your lesson case publicly"),
+    "showcase_consented": _l("The author agreed to show the lesson case publicly"),
+    "showcase_declined": _l("The author declined to show the lesson case publicly"),
+    "showcase_published": _l("A lesson case is now in the public showcase"),
+    "showcase_withdrawn": _l("The author withdrew consent: the case left the showcase"),
+    "showcase_unpublished": _l("Your lesson case was taken off the showcase"),
 }
 # Work briefings (models/briefing.py)
 BRIEFING_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
+# The showcase of excellent lesson cases (models/showcase.py): where a publication round stands.
+SHOWCASE_STATE_LABELS = {"requested": _l("Waiting for the author's consent"),
+                         "declined": _l("The author declined"),
+                         "consented": _l("Consent given, waiting to be published"),
+                         "published": _l("Public in the showcase"),
+                         "withdrawn": _l("Consent withdrawn"),
+                         "unpublished": _l("Taken off the showcase")}
 # Research projects (models/project.py): the stages 开题 → 中期 → 结题 and where a stage stands.
 PROJECT_STAGE_LABELS = {"opening": _l("Project opening"), "midterm": _l("Midterm review"),
                         "closing": _l("Conclusion")}
@@ -143,4 +156,5 @@ def all_labels():
                 certification_state_labels=CERTIFICATION_STATE_LABELS,
                 grade_labels=GRADE_LABELS, round_state_labels=ROUND_STATE_LABELS,
                 briefing_state_labels=BRIEFING_STATE_LABELS,
-                job_state_labels=JOB_STATE_LABELS)
+                job_state_labels=JOB_STATE_LABELS,
+                showcase_state_labels=SHOWCASE_STATE_LABELS)

@@ -309,6 +309,26 @@ MATRIX = {
     ("/studios/<int:studio_id>/archive", "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403)),
     ("/studios/<int:studio_id>/archive/<int:job_id>/status", "GET"): (None, MANAGERS),
     ("/studios/<int:studio_id>/archive/<int:job_id>/download", "GET"): (None, MANAGERS),
+    # --- issue 10: the showcase of excellent lesson cases ---
+    # ``showcase_entry_id`` is published (the new teacher's case), ``showcase_file_id`` its
+    # recording; ``requested_entry_id`` waits for the new teacher's consent,
+    # ``consented_entry_id`` to be published; ``showcase_case_id`` is recommended with no round.
+    ("/showcase/", "GET"): (None, E(200, 200, 200, 200, 200, 200)),
+    ("/showcase/<int:entry_id>", "GET"):
+        (None, E(200, 200, 200, 200, 200, 200), {"entry_id": "showcase_entry_id"}),
+    ("/showcase/<int:entry_id>/files/<int:file_id>", "GET"):
+        (None, E(200, 200, 200, 200, 200, 200),
+         {"entry_id": "showcase_entry_id", "file_id": "showcase_file_id"}),
+    ("/showcase/cases/<int:case_id>/request", "POST"):
+        ({}, E(LOGIN, 403, 302, 403, 403, 403), {"case_id": "showcase_case_id"}),
+    ("/showcase/<int:entry_id>/consent", "POST"):
+        ({}, E(LOGIN, 403, 403, 404, 302, 404), {"entry_id": "requested_entry_id"}),
+    ("/showcase/<int:entry_id>/withdraw", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 302, 403), {"entry_id": "showcase_entry_id"}),
+    ("/showcase/<int:entry_id>/publish", "POST"):
+        ({}, E(LOGIN, 302, 302, 404, 403, 404), {"entry_id": "consented_entry_id"}),
+    ("/showcase/<int:entry_id>/unpublish", "POST"):
+        ({}, E(LOGIN, 400, 400, 403, 403, 403), {"entry_id": "showcase_entry_id"}),
 }
 
 # Rules that are not pages of the application.
@@ -365,6 +385,7 @@ def url_values(cast):
     job = Job(kind="archive", studio_id=cast.studio.id, requested_by_id=cast.admin.id,
               state="done", progress=100, result_file=project.reports[0].file)
     db.session.add(job)
+    showcase = _showcase_values(cast)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -382,4 +403,23 @@ def url_values(cast):
             "round_id": assessment_round.id,
             "assessment_id": next(a.id for a in assessment_round.assessments
                                   if a.user_id == cast.new_teacher.id),
-            **briefing_values(cast, photo), "job_id": job.id}
+            **briefing_values(cast, photo), "job_id": job.id, **showcase}
+
+
+def _showcase_values(cast):
+    """Showcase rounds in each state a route acts on (issue 10, the showcase)."""
+    from tests.factories import make_case, make_showcase_entry
+    made = {}
+    for key, state in (("showcase_entry_id", "published"), ("requested_entry_id", "requested"),
+                       ("consented_entry_id", "consented")):
+        case = make_case(cast.studio, cast.new_teacher, state="approved", reviewer=cast.backbone,
+                         title=f"优秀课例 {state}")
+        entry = make_showcase_entry(case, cast.master, state)
+        made[key] = entry.id
+        if state == "published":
+            made["showcase_file_id"] = entry.version.recording_file_id
+            made["entry_id"] = entry.id  # the rule's own name, for tests that do not rename
+    spare = make_case(cast.studio, cast.new_teacher, state="recommended", reviewer=cast.backbone,
+                      title="待展示的课例")
+    made["showcase_case_id"] = spare.id
+    return made

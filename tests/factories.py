@@ -183,3 +183,17 @@ def make_assessment_round(cast, year=None):
                                    year or operations.default_year(cast.studio))
     db.session.flush()
     return round_
+def make_showcase_entry(case, master, state="published"):
+    """A showcase round of a recommended ``case``, asked by ``master``, in ``state``."""
+    from models.base import utcnow
+    from models.showcase import ShowcaseEntry
+    case.state = "recommended"
+    entry = ShowcaseEntry(case=case, version=case.latest, studio=case.studio, state=state,
+                          requested_by_id=master.id)
+    if state != "requested":
+        entry.answered_at = utcnow()
+    if state in ("published", "withdrawn", "unpublished"):
+        entry.published_at, entry.published_by_id = utcnow(), master.id
+    db.session.add(entry)
+    db.session.flush()
+    return entry

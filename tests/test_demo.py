@@ -221,3 +221,16 @@ def test_the_demo_has_three_numbered_briefings_one_drafted_from_data_and_a_draft
     assert f"/briefings/{drafted.id}/photos/" in drafted.body_html     # activity photos
     assert seed_demo() == [] and db.session.execute(select(func.count()).select_from(
         Briefing)).scalar() == 4
+def test_the_demo_showcase_has_two_public_cases_with_a_recording_and_one_consent_asked(
+        app, client):
+    from models.showcase import ShowcaseEntry
+    seed_demo()
+    entries = db.session.execute(select(ShowcaseEntry).order_by(ShowcaseEntry.id)).scalars().all()
+    assert sorted(e.state for e in entries) == ["published", "published", "requested"]
+    assert {e.studio.name for e in entries} == {MATHS}
+    assert all(e.case.state == "recommended" and e.version.recording_file_id for e in entries)
+    public = [e for e in entries if e.is_public]
+    response = client.get(f"/showcase/{public[0].id}/files/{public[0].version.recording_file_id}",
+                          headers={"Range": "bytes=0-99"})
+    assert response.status_code == 206
+    assert seed_demo() == [] and len(db.session.execute(select(ShowcaseEntry)).all()) == 3

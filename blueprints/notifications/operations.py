@@ -14,7 +14,8 @@ LINK_ENDPOINTS = {"LessonCase": ("cases.show", "case_id"), "Task": ("tasks.show"
                   "Activity": ("activities.show", "activity_id"),
                   "Certification": ("certification.show", "certification_id"),
                   "AnnualAssessment": ("assessment.show", "assessment_id"),
-                  "Briefing": ("briefings.show", "briefing_id")}
+                  "Briefing": ("briefings.show", "briefing_id"),
+                  "ShowcaseEntry": ("showcase.show", "entry_id")}
 
 
 def link_for(target, anchor=None):
