@@ -195,6 +195,7 @@ def register_blueprints(app):
     from blueprints.observations import bp as observations_bp
     from blueprints.plans import bp as plans_bp
     from blueprints.projects import bp as projects_bp
+    from blueprints.dashboard import bp as dashboard_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -211,6 +212,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(studios_bp, url_prefix="/studios")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(dashboard_bp, url_prefix="/admin")
 
 
 def register_hooks(app):

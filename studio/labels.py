@@ -104,6 +104,12 @@ EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson obs
                         "hours": _l("Study-hour entry")}
 
 
+# --- issue 10: dashboard ---
+# The office's dashboard: where a studio stands with certification (its latest application;
+# "none": it never applied).
+CERTIFICATION_PROGRESS_LABELS = {"none": _l("Not applied"), "submitted": _l("Awaiting decision"),
+                                 "returned": _l("Returned"), "certified": _l("Certified")}
+
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
                 dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,

@@ -236,6 +236,11 @@ MATRIX = {
 
     ("/notifications", "GET"): (None, EVERYONE_LOGGED_IN),
     ("/notifications/read", "POST"): ({}, E(LOGIN, 302, 302, 302, 302, 302)),
+
+    # --- issue 10: dashboard ---
+    # The office's dashboard and its export: offices only, each over the studios it oversees.
+    ("/admin/dashboard", "GET"): (None, ADMIN_ONLY),
+    ("/admin/dashboard/export.xlsx", "GET"): (None, ADMIN_ONLY),
 }
 
 # Rules that are not pages of the application.
