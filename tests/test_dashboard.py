@@ -260,9 +260,9 @@ def test_xlsx_export(figures_data, client):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(response.data))
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Studios"] == 1 and summary["Awaiting decision"] == 1
+    assert summary["Studios shown"] == 1 and summary["Awaiting decision"] == 1
     assert summary["Review turnaround median (hours)"] == 6.0
-    sheet = book["Studios"]
+    sheet = book["Studio by studio"]
     header = [c.value for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1
@@ -270,7 +270,7 @@ def test_xlsx_export(figures_data, client):
     assert row["Studio"] == cast.studio.name and row["New teachers"] == 1
     assert row["Backbone reaching hours (%)"] == 100 and row["Approved"] == 1
     assert row["Briefings published"] == 2 and row["Certification"] == "Awaiting decision"
-    everything = load_workbook(io.BytesIO(login(client, cast.admin).get(EXPORT).data))["工作室"]
+    everything = load_workbook(io.BytesIO(login(client, cast.admin).get(EXPORT).data))["各工作室明细"]
     cell = next(c for c in everything["A"] if str(c.value).startswith("=HYPERLINK"))
     assert cell.data_type == "s"                               # text, never a formula
 

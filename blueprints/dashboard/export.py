@@ -44,7 +44,7 @@ def studio_row(row, has_readiness):
 
 
 def summary_rows(summary):
-    rows = [[_("Studios"), summary["studios"]]]
+    rows = [[_("Studios shown"), summary["studios"]]]
     rows += [[str(ROLE_LABELS[role]), n] for role, n in summary["members"].items()]
     rows += [[_("Members reaching their study hours (%)"), summary["hours_share"]],
              [_("Lesson cases handed in"), summary["cases"]],
@@ -80,7 +80,7 @@ def workbook(rows, has_readiness, summary):
     from openpyxl import Workbook
     book = Workbook()
     _sheet(book, _("Summary"), [_("Figure"), _("Value")], summary_rows(summary), first=True)
-    _sheet(book, _("Studios"), studio_header(has_readiness),
+    _sheet(book, _("Studio by studio"), studio_header(has_readiness),
            [studio_row(r, has_readiness) for r in rows])
     out = io.BytesIO()
     book.save(out)
@@ -90,5 +90,6 @@ def workbook(rows, has_readiness, summary):
 def send_dashboard(rows, has_readiness, summary):
     body = workbook(rows, has_readiness, summary)
     stamp = studio_today().strftime("%Y%m%d")
+    name = _("dashboard")
     return send_file(io.BytesIO(body), mimetype=MIMETYPES["xlsx"], as_attachment=True,
-                     download_name=f"{_('dashboard')}-{stamp}.xlsx", max_age=0)
+                     download_name=f"{name}-{stamp}.xlsx", max_age=0)
