@@ -97,6 +97,9 @@ def seed_demo():
         created.append("research projects")
     if seed_activities(math):
         created.append("study activities")
+    from studio.demo_dashboard import seed_dashboard
+    if seed_dashboard(password_hash):
+        created.append("studios for the office's dashboard")
     db.session.commit()
     return created
 
