@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from models import (Activity, Briefing, CaseTransition, CaseVersion, LessonCase, Membership,
-                    Review, User)
+from models import (Activity, Briefing, CaseTransition, CaseVersion, Certification, LessonCase,
+                    Membership, Review, User)
 from studio.extensions import db
 
 # name, subject, stage, region, status, prefix, backbones, mentees each, how far along (0–1)
@@ -19,6 +19,12 @@ STUDIOS = [
     ("中职计算机名师网络工作室", "计算机应用", "vocational", "河南省许昌市", "active", "zz_", 2, 4, 0.7),
 ]
 SCHOOLS = ["开封市高级中学", "新乡市第一中学", "郑州市第九中学", "南阳市第一中学", "许昌职业技术学院附属中专"]
+# applications to the office (the certification helper's demo has a certified and a returned one)
+APPLICATIONS = {
+    "高中物理名师网络工作室": ("submitted", ""),
+    "中职计算机名师网络工作室": ("returned", "新入职教师学时达标率不足90%，请补充研训活动记录后重新申请。"),
+}
+REPORT = "## 项目实施绩效自评报告\n\n工作室按计划开展研训活动，完成课例研磨与学时登记。"
 TOPICS = ["牛顿第二定律", "分数的初步认识", "Unit 3 My Weekend", "化学反应速率", "网页布局基础"]
 
 
@@ -61,6 +67,8 @@ def _fill(studio, prefix, progress, topic, rng):
         db.session.add(Activity(studio=studio, host_id=master.id, kind="seminar",
                                 title=f"专题研讨（第{n + 1}次）：{topic}", starts_at=start,
                                 ends_at=start + timedelta(hours=2), hours=2))
+    if studio.name in APPLICATIONS:
+        _apply(studio, master, *APPLICATIONS[studio.name])
     for n in range(1, round(4 * progress) + 1):
         db.session.add(Briefing(studio_id=studio.id, number=n, title=f"{studio.name}工作简报第{n}期",
                                 body="本期简报汇总了工作室近期的研训活动与课例研磨情况。",
@@ -68,6 +76,18 @@ def _fill(studio, prefix, progress, topic, rng):
                                 state="published", author_id=master.id,
                                 published_at=datetime.combine(today - timedelta(days=30 * n),
                                                               time(9, 0))))
+
+
+def _apply(studio, master, state, reason):
+    from studio.markup import render_markdown
+    office = db.session.execute(select(User).where(User.username == "admin")).scalar_one()
+    db.session.add(Certification(
+        studio_id=studio.id, round_no=1, state=state, report=REPORT,
+        report_html=render_markdown(REPORT), applied_by_id=master.id, reason=reason,
+        applied_at=datetime.combine(date.today() - timedelta(days=12), time(9)),
+        decided_by_id=office.id if state != "submitted" else None,
+        decided_at=datetime.combine(date.today() - timedelta(days=5), time(10))
+        if state != "submitted" else None))
 
 
 def _hours(studio, people, master, progress, rng):

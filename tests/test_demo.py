@@ -181,6 +181,8 @@ def test_the_demo_gives_the_dashboard_studios_at_different_points(app, client):
     assert physics.members["backbone"] == 3 and physics.members["new_teacher"] == 12
     assert physics.briefings > chemistry.briefings and physics.activities > chemistry.activities
     assert sum(physics.cases.values()) > 0 and physics.median_hours is not None
+    assert physics.certification == "submitted"
+    assert by_name["中职计算机名师网络工作室"].certification == "returned"
     assert len({r.share("new_teacher") for r in rows if r.studio.name in dict(
         (spec[0], 1) for spec in STUDIOS)}) > 2
     from tests.conftest import login

@@ -7,6 +7,7 @@
   if (!source || typeof window.echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var VISIBLE = 12;   // studios shown at once; a slider scrolls through the rest
+  var PIE_COLORS = ["#a0aec0", "#d69e2e", "#c53030", "#2f855a"];  // none, submitted, returned, certified
   var COLORS = ["#c53030", "#2f855a", "#2b6cb0", "#d69e2e", "#805ad5", "#dd6b20", "#718096"];
 
   function narrow() { return window.innerWidth < 640; }
@@ -39,13 +40,14 @@
 
   function pieOption(chart) {
     return {
-      color: ["#a0aec0", "#d69e2e", "#c53030", "#2f855a"],
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"],
                  label: { formatter: "{b}\n{c}" },
-                 data: chart.series.map(function (s) { return { name: s.name, value: s.data }; })
-                   .filter(function (d) { return d.value > 0; }) }]
+                 // each state keeps its colour when another has no studio and is left out
+                 data: chart.series.map(function (s, i) {
+                   return { name: s.name, value: s.data, itemStyle: { color: PIE_COLORS[i] } };
+                 }).filter(function (d) { return d.value > 0; }) }]
     };
   }
 
