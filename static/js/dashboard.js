@@ -25,7 +25,8 @@
       yAxis: { type: "category", inverse: true, data: chart.categories,
                axisLabel: { width: narrow() ? 90 : 180, overflow: "truncate" } },
       series: chart.series.map(function (s) {
-        return { name: s.name, type: "bar", data: s.data, stack: chart.kind === "stack" ? "all" : null,
+        return { name: s.name, type: "bar", data: s.data, barMaxWidth: 26,
+                 stack: chart.kind === "stack" ? "all" : null,
                  label: { show: chart.kind !== "stack", position: "right",
                           formatter: "{c}" + chart.unit } };
       })
