@@ -241,7 +241,8 @@ def main():
     if not url.startswith("postgresql"):
         sys.exit("set DATABASE_URL to a PostgreSQL database (the benchmark uses COPY)")
     rows = run(url, 7, args.repeat) + run(url, args.studios, args.repeat)
-    print("| studios | office | path | statements | server CPU ms | p50 ms | p99 ms | SQL ms | KiB |")
+    print("| studios | office | path | statements | server CPU ms | p50 ms | p99 ms | SQL ms "
+          "| KiB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for studios, who, path, r in rows:
         print(f"| {studios} | {who} | {path} | {r['statements']} | {r['cpu']:.0f} | "

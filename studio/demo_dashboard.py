@@ -143,6 +143,7 @@ def _review(case, version, reviewer, state, submitted, rng):
                                   to_state="changes_requested" if verdict != "approve" else
                                   "approved", actor_id=reviewer.id, created_at=at))
     if state == "recommended":
-        db.session.add(CaseTransition(case_id=case.id, from_state="approved", to_state="recommended",
+        db.session.add(CaseTransition(case_id=case.id, from_state="approved",
+                                      to_state="recommended",
                                       actor_id=case.studio.master.id, reason="推荐为优秀课例",
                                       created_at=at + timedelta(days=1)))

@@ -29,7 +29,8 @@ def studio_header(has_readiness):
 
 def studio_row(row, has_readiness):
     s = row.studio
-    values = [s.name, s.region_name, s.subject, str(STAGE_LABELS.get(s.school_stage, s.school_stage)),
+    values = [s.name, s.region_name, s.subject,
+              str(STAGE_LABELS.get(s.school_stage, s.school_stage)),
               str(STATUS_LABELS.get(s.status, s.status)), row.members["master"],
               row.members["backbone"], s.max_backbone, row.members["new_teacher"],
               s.min_new_teachers, s.max_new_teachers, row.share("backbone"),
