@@ -200,6 +200,7 @@ def register_blueprints(app):
     from blueprints.briefings import bp as briefings_bp, office_bp as briefings_office_bp
     from blueprints.archive import bp as archive_bp
     from blueprints.showcase import bp as showcase_bp
+    from blueprints.dashboard import bp as dashboard_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -222,6 +223,7 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certification_bp)
     app.register_blueprint(showcase_bp, url_prefix="/showcase")
+    app.register_blueprint(dashboard_bp, url_prefix="/admin")
 
 
 def register_hooks(app):

@@ -109,6 +109,9 @@ def seed_demo():
     from studio.demo_showcase import seed_showcase
     if seed_showcase(math):
         created.append("showcase of excellent lesson cases")
+    from studio.demo_dashboard import seed_dashboard
+    if seed_dashboard(password_hash):
+        created.append("studios for the office's dashboard")
     db.session.commit()
     return created
 

@@ -137,6 +137,12 @@ GRADE_LABELS = {"excellent": _l("Excellent"), "qualified": _l("Qualified"),
 ROUND_STATE_LABELS = {"open": _l("In progress"), "published": _l("Results published")}
 
 
+# --- issue 10: dashboard ---
+# The office's dashboard: where a studio stands with certification (its latest application;
+# "none": it never applied).
+CERTIFICATION_PROGRESS_LABELS = {"none": _l("Not applied"), "submitted": _l("Awaiting decision"),
+                                 "returned": _l("Returned"), "certified": _l("Certified")}
+
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
                 dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,

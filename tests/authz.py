@@ -329,6 +329,10 @@ MATRIX = {
         ({}, E(LOGIN, 302, 302, 404, 403, 404), {"entry_id": "consented_entry_id"}),
     ("/showcase/<int:entry_id>/unpublish", "POST"):
         ({}, E(LOGIN, 400, 400, 403, 403, 403), {"entry_id": "showcase_entry_id"}),
+    # --- issue 10: dashboard ---
+    # The office's dashboard and its export: offices only, each over the studios it oversees.
+    ("/admin/dashboard", "GET"): (None, ADMIN_ONLY),
+    ("/admin/dashboard/export.xlsx", "GET"): (None, ADMIN_ONLY),
 }
 
 # Rules that are not pages of the application.

@@ -234,3 +234,23 @@ def test_the_demo_showcase_has_two_public_cases_with_a_recording_and_one_consent
                           headers={"Range": "bytes=0-99"})
     assert response.status_code == 206
     assert seed_demo() == [] and len(db.session.execute(select(ShowcaseEntry)).all()) == 3
+def test_the_demo_gives_the_dashboard_studios_at_different_points(app, client):
+    """Five smaller studios in other subjects, stages and cities, each further along than the
+    next: the office's dashboard compares them (hours, cases, reviews, activities, briefings)."""
+    from blueprints.dashboard import board
+    from studio.demo_dashboard import STUDIOS
+    seed_demo()
+    admin = user_named("admin")
+    rows, _, waits = board.build_rows(board.scope_of(admin, board.Filters()))
+    by_name = {r.studio.name: r for r in rows}
+    assert {spec[0] for spec in STUDIOS} <= set(by_name)
+    physics, chemistry = by_name["高中物理名师网络工作室"], by_name["高中化学名师网络工作室"]
+    assert physics.members["backbone"] == 3 and physics.members["new_teacher"] == 12
+    assert physics.briefings > chemistry.briefings and physics.activities > chemistry.activities
+    assert sum(physics.cases.values()) > 0 and physics.median_hours is not None
+    assert physics.certification == "submitted"
+    assert by_name["中职计算机名师网络工作室"].certification == "returned"
+    assert len({r.share("new_teacher") for r in rows if r.studio.name in dict(
+        (spec[0], 1) for spec in STUDIOS)}) > 2
+    from tests.conftest import login
+    assert login(client, admin).get("/admin/dashboard?subject=物理").status_code == 200
