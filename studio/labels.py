@@ -103,6 +103,8 @@ PLAN_SECTION_LABELS = {"situation": _l("Current situation"),
 EVIDENCE_KIND_LABELS = {"case": _l("Lesson case"), "observation": _l("Lesson observation"),
                         "hours": _l("Study-hour entry")}
 
+REGION_LEVEL_LABELS = {"province": _l("Province"), "city": _l("City"),
+                       "county": _l("County or district")}
 
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
