@@ -262,7 +262,7 @@ MATRIX = {
     ("/admin/regions/<int:region_id>/rename", "POST"):
         ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
     ("/admin/regions/<int:region_id>/move", "POST"):
-        ({}, E(LOGIN, 409, 403, 403, 403, 403, other_office=403)),   # a county to the top
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),   # a county to the top
     ("/admin/regions/<int:region_id>/delete", "POST"):
         ({}, E(LOGIN, 409, 403, 403, 403, 403, other_office=403)),   # the studio uses it
     ("/admin/regions/import", "GET"): (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403)),

@@ -107,16 +107,18 @@ LEVEL_CHOICES = [("province", _l("Province")), ("city", _l("City")),
 
 
 class RegionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the region's name.")),
-                                               Length(max=64)])
+    name = StringField(_l("Region name"),
+                       validators=[DataRequired(_l("Please enter the region's name.")),
+                                   Length(max=64)])
     code = StringField(_l("Code (行政区划代码)"), validators=[Optional(), Length(max=12)])
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES)
     parent_id = SelectField(_l("Lies in"), choices=[], validate_choice=False)
 
 
 class RenameRegionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the region's name.")),
-                                               Length(max=64)])
+    name = StringField(_l("Region name"),
+                       validators=[DataRequired(_l("Please enter the region's name.")),
+                                   Length(max=64)])
     code = StringField(_l("Code (行政区划代码)"), validators=[Optional(), Length(max=12)])
 
 
