@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from models import LessonCase, Region, Studio, User
+from models import LessonCase, Region, User
 from studio.extensions import db
 from tests.conftest import join, login, login_en, make_region, make_studio, make_user, page_text
 from tests.factories import make_case
