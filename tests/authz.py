@@ -141,9 +141,10 @@ MATRIX = {
     # Live discussion
     ("/studios/<int:studio_id>/live", "GET"): (None, ALL_MEMBERS),
     # the seminars of earlier versions are online activities now: their old addresses move
-    ("/studios/<int:studio_id>/seminars", "GET"): (None, E(LOGIN, 301, 301, 301, 301, 301)),
+    ("/studios/<int:studio_id>/seminars", "GET"):
+        (None, E(LOGIN, 301, 301, 301, 301, 301, other_office=301)),
     ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"):
-        (None, E(LOGIN, 301, 301, 301, 301, 301)),
+        (None, E(LOGIN, 301, 301, 301, 301, 301, other_office=301)),
     ("/studios/<int:studio_id>/activities/<int:activity_id>/live", "GET"):
         (None, ALL_MEMBERS, {"activity_id": "online_activity_id"}),
 
