@@ -140,6 +140,16 @@ class OfficeForm(FlaskForm):
     password = PasswordField(_l("Initial password"),
                              validators=[DataRequired(_l("Please set an initial password."))])
 
+    def validate_username(self, field):
+        from blueprints.admin.operations import USERNAME_RE
+        if not USERNAME_RE.match(field.data.strip()):
+            raise ValidationError(_l("The username may only hold 3–64 letters, digits, '_', "
+                                     "'.' or '-'."))
+
+    def validate_name(self, field):
+        if any(ord(c) < 32 for c in field.data):
+            raise ValidationError(_l("Please enter a name."))
+
     def validate_password(self, field):
         problem = password_problem(field.data)
         if problem:
