@@ -176,8 +176,8 @@ def cast(app, _password_hash):
     c.city = make_region("郑州市", "city", c.province, code="410100")
     c.county = make_region("金水区", "county", c.city, code="410105")
     c.other_city = make_region("洛阳市", "city", c.province, code="410300")
-    c.office = make_user("office", "郑州市教育局", h, is_admin=True, region=c.city)
-    c.other_office = make_user("other_office", "洛阳市教育局", h, is_admin=True,
+    c.office = make_user("zz_city_office", "郑州市教育局", h, is_admin=True, region=c.city)
+    c.other_office = make_user("ly_city_office", "洛阳市教育局", h, is_admin=True,
                                region=c.other_city)
     c.studio = make_studio("初中数学名师网络工作室", region_node=c.county)
     c.other_studio = make_studio("小学语文名师网络工作室", subject="语文", school_stage="primary",

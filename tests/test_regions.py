@@ -226,7 +226,7 @@ def test_each_office_sees_the_studios_of_its_region_and_below(client, cast, spre
 def test_the_accounts_page_shows_only_accounts_in_scope(client, cast, spread):
     page = page_text(login(client, cast.office).get("/admin/users"))
     assert "王名师" in page and "jinshui" in page
-    assert "陈外人" not in page and "洛阳市教育局" not in page and "other_office" not in page
+    assert "陈外人" not in page and "洛阳市教育局" not in page and "ly_city_office" not in page
     assert "outsider" in page_text(login(client, cast.admin).get("/admin/users"))
     assert client.post(f"/admin/users/{cast.outsider.id}/active").status_code == 302
     login(client, cast.office)
