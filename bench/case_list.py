@@ -62,7 +62,7 @@ def build_studio(rng):
     password_hash = generate_password_hash("bench-password", method="scrypt")
     db.session.execute(insert(Studio), [dict(
         id=1, name="初中数学名师网络工作室（基准）", subject="数学", school_stage="junior",
-        region="河南省郑州市", status="active", max_backbone=10, min_new_teachers=50,
+        status="active", max_backbone=10, min_new_teachers=50,
         max_new_teachers=100, hours_target_new_teacher=50, hours_target_backbone=60,
         created_at=now)])
 

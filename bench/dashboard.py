@@ -92,7 +92,7 @@ def regions(copiers):
 def studio_rows(copiers, studio_id, county, rng, ids, password_hash):
     c = copiers
     c["Studio"].add(id=studio_id, name=f"基准工作室{studio_id:04d}", subject=rng.choice(SUBJECTS),
-                    school_stage=rng.choice(STAGES), region=f"县{county}", region_id=county,
+                    school_stage=rng.choice(STAGES), region_id=county,
                     status="active", cycle_start=date(2026, 2, 1), created_at=NOW)
     members = []
     for n in range(111):

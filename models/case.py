@@ -175,7 +175,7 @@ class LessonCase(db.Model):
         if not getattr(user, "is_authenticated", False):
             return False
         if self.reviewer_id is None:
-            return user.is_admin and user.id != self.author_id
+            return user.oversees(self.studio) and user.id != self.author_id
         return user.id == self.reviewer_id
 
     def can_review(self, user):
@@ -192,9 +192,11 @@ class LessonCase(db.Model):
         if not getattr(user, "is_authenticated", False):
             return stmt.where(false())
         if user.is_admin:
+            from models.studio import Studio
+            in_scope = LessonCase.studio_id.in_(select(Studio.id).where(Studio.overseen_by(user)))
             stmt = stmt.where(or_(LessonCase.reviewer_id == user.id,
                                   LessonCase.reviewer_id.is_(None)
-                                  & (LessonCase.author_id != user.id)))
+                                  & (LessonCase.author_id != user.id) & in_scope))
         else:
             stmt = stmt.where(LessonCase.reviewer_id == user.id)
         return stmt.order_by(LessonCase.submitted_at, LessonCase.id)
@@ -209,7 +211,7 @@ class LessonCase(db.Model):
         if not self.can_view(user) or not self.has_recording:
             return False
         if self.state in FINISHED:
-            return self._role(user) is not None or user.is_admin
+            return self._role(user) is not None or user.oversees(self.studio)
         return self.is_reviewer(user) or user.id == self.author_id
 
     @staticmethod

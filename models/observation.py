@@ -57,7 +57,7 @@ class Observation(db.Model):
         stmt = select(Observation).where(Observation.studio_id == studio.id)
         if not studio.can_view(user):
             return stmt.where(false())
-        if user.is_admin or user.role_in(studio) == "master":
+        if user.oversees(studio) or user.role_in(studio) == "master":
             return stmt
         return stmt.where(or_(Observation.author_id == user.id,
                               Observation.author_id.in_(studio.current_mentee_ids(user))))

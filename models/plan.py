@@ -50,7 +50,7 @@ class GrowthPlan(db.Model):
         stmt = select(GrowthPlan).where(GrowthPlan.studio_id == studio.id)
         if not studio.can_view(user):
             return stmt.where(false())
-        if user.is_admin or user.role_in(studio) == "master":
+        if user.oversees(studio) or user.role_in(studio) == "master":
             return stmt
         return stmt.where(or_(GrowthPlan.author_id == user.id,
                               GrowthPlan.author_id.in_(studio.current_mentee_ids(user))))

@@ -24,7 +24,6 @@ class Studio(db.Model):
     name = db.Column(db.String(128), nullable=False, unique=True)
     subject = db.Column(db.String(64), nullable=False)
     school_stage = db.Column(db.String(16), nullable=False)
-    region = db.Column(db.String(128), nullable=False, default="")
     # The region the studio belongs to (its office oversees it) and the programme whose rules
     # assess and certify it (None: Programme.defaults()).
     region_id = db.Column(db.Integer, db.ForeignKey("regions.id"), nullable=True, index=True)
@@ -56,7 +55,7 @@ class Studio(db.Model):
     @property
     def region_name(self):
         """The region as people read it (河南省郑州市金水区)."""
-        return self.region_node.full_name if self.region_node is not None else self.region
+        return self.region_node.full_name if self.region_node is not None else ""
 
     @property
     def rules(self):
@@ -82,14 +81,14 @@ class Studio(db.Model):
         return user.role_in(self)
 
     def can_view(self, user):
-        """Members see their studio; the platform admin sees every studio."""
+        """Members see their studio; an office sees the studios in its scope."""
         return bool(getattr(user, "is_authenticated", False)) and (
-            user.is_admin or self._role(user) is not None
+            user.oversees(self) or self._role(user) is not None
         )
 
     def is_run_by(self, user):
-        """The master runs the studio; the project office (admin) may step in."""
-        return self.can_view(user) and (user.is_admin or self._role(user) == "master")
+        """The master runs the studio; the office overseeing it (admin) may step in."""
+        return self.can_view(user) and (user.oversees(self) or self._role(user) == "master")
 
     def can_manage_members(self, user):
         """The master runs membership and mentor groups; the admin may step in."""
@@ -97,7 +96,7 @@ class Studio(db.Model):
 
     def can_edit(self, user):
         """Studio settings (name, cycle, limits, status) and appointing the master."""
-        return bool(getattr(user, "is_authenticated", False)) and user.is_admin
+        return bool(getattr(user, "is_authenticated", False)) and user.oversees(self)
 
     def can_import(self, user):
         return self.can_edit(user)
@@ -133,7 +132,7 @@ class Studio(db.Model):
         their mentor."""
         if not self.can_view(user):
             return False
-        return (user.id == member.id or user.is_admin or self._role(user) == "master"
+        return (user.id == member.id or user.oversees(self) or self._role(user) == "master"
                 or self.mentor_of(member) == user)
 
     def can_follow_certification(self, user):

@@ -74,19 +74,22 @@ def seed_demo():
                             is_admin=True, is_demo=True, school="河南省教育厅教师教育处"))
         created.append("admin")
     _, made = _studio(dict(name="初中数学名师网络工作室", subject="数学", school_stage="junior",
-                           region="河南省郑州市", cycle_start=date(2026, 9, 1),
+                           cycle_start=date(2026, 9, 1),
                            cycle_end=date(2029, 7, 31), status="active"),
                       password_hash, rng, SCHOOLS, "", backbones=10, per_mentor=8)
     if made:
         created.append("初中数学名师网络工作室")
     _, made = _studio(dict(name="小学语文名师网络工作室", subject="语文", school_stage="primary",
-                           region="河南省洛阳市", cycle_start=date(2026, 9, 1),
+                           cycle_start=date(2026, 9, 1),
                            cycle_end=date(2029, 7, 31), status="preparing"),
                       password_hash, rng, SCHOOLS_YW, "yw_", backbones=2, per_mentor=3)
     if made:
         created.append("小学语文名师网络工作室")
     db.session.flush()
     math = db.session.execute(select(Studio).where(Studio.name == "初中数学名师网络工作室")).scalar_one()
+    from studio.demo_regions import seed_regions
+    if seed_regions(password_hash):
+        created.append("regions and their offices")
     if seed_core_loop(math):
         created.append("tasks and lesson cases")
     if seed_discussion(math):
@@ -118,6 +121,8 @@ def seed_demo():
 
 DEMO_LOGINS = [
     ("admin", "项目办管理员 / project office"),
+    ("zz_office", "郑州市教育局 / city office, sees the studios of 郑州市"),
+    ("jinshui_office", "金水区教育局 / county office, sees the studios of 金水区"),
     ("master", "名师 / master teacher, 初中数学名师网络工作室"),
     ("backbone01 … backbone10", "骨干教师 / backbone teachers"),
     ("teacher001 … teacher080", "新入职教师 / new teachers"),

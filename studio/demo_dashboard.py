@@ -10,13 +10,13 @@ from models import (Activity, Briefing, CaseTransition, CaseVersion, Certificati
                     Membership, Review, User)
 from studio.extensions import db
 
-# name, subject, stage, region, status, prefix, backbones, mentees each, how far along (0–1)
+# name, subject, stage, region (its code in studio/demo_regions.py), status, prefix, backbones, mentees each, how far along (0–1)
 STUDIOS = [
-    ("高中物理名师网络工作室", "物理", "senior", "河南省开封市", "active", "wl_", 3, 4, 0.9),
-    ("小学数学名师网络工作室", "数学", "primary", "河南省新乡市", "active", "xs_", 2, 5, 0.6),
-    ("初中英语名师网络工作室", "英语", "junior", "河南省郑州市", "active", "yy_", 3, 3, 0.4),
-    ("高中化学名师网络工作室", "化学", "senior", "河南省南阳市", "preparing", "hx_", 1, 3, 0.1),
-    ("中职计算机名师网络工作室", "计算机应用", "vocational", "河南省许昌市", "active", "zz_", 2, 4, 0.7),
+    ("高中物理名师网络工作室", "物理", "senior", "410200", "active", "wl_", 3, 4, 0.9),
+    ("小学数学名师网络工作室", "数学", "primary", "410700", "active", "xs_", 2, 5, 0.6),
+    ("初中英语名师网络工作室", "英语", "junior", "410100", "active", "yy_", 3, 3, 0.4),
+    ("高中化学名师网络工作室", "化学", "senior", "411300", "preparing", "hx_", 1, 3, 0.1),
+    ("中职计算机名师网络工作室", "计算机应用", "vocational", "411000", "active", "zz_", 2, 4, 0.7),
 ]
 SCHOOLS = ["开封市高级中学", "新乡市第一中学", "郑州市第九中学", "南阳市第一中学", "许昌职业技术学院附属中专"]
 # applications to the office (the certification helper's demo has a certified and a returned one)
@@ -31,11 +31,14 @@ TOPICS = ["牛顿第二定律", "分数的初步认识", "Unit 3 My Weekend", "�
 def seed_dashboard(password_hash):
     """The five studios with their figures; True when something was created."""
     from studio.demo import _studio
+    from studio.demo_regions import demo_regions
     rng = random.Random(2610)
+    regions, _ = demo_regions()
     made_any = False
     for spec, topic, school in zip(STUDIOS, TOPICS, SCHOOLS):
         name, subject, stage, region, status, prefix, backbones, per_mentor, progress = spec
-        studio, made = _studio(dict(name=name, subject=subject, school_stage=stage, region=region,
+        studio, made = _studio(dict(name=name, subject=subject, school_stage=stage,
+                                    region_node=regions[region],
                                     status=status, cycle_start=date(2026, 9, 1),
                                     cycle_end=date(2029, 7, 31)),
                                password_hash, rng, [school], prefix, backbones, per_mentor)

@@ -142,6 +142,8 @@ ROUND_STATE_LABELS = {"open": _l("In progress"), "published": _l("Results publis
 # "none": it never applied).
 CERTIFICATION_PROGRESS_LABELS = {"none": _l("Not applied"), "submitted": _l("Awaiting decision"),
                                  "returned": _l("Returned"), "certified": _l("Certified")}
+REGION_LEVEL_LABELS = {"province": _l("Province"), "city": _l("City"),
+                       "county": _l("County or district")}
 
 def all_labels():
     return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,

@@ -2,16 +2,30 @@
 
 Each entry names the rule and method, how to fill its URL parameters and form, and what each
 role gets: anonymous, admin, master, backbone, new_teacher, outsider (a member of another
-studio). A rule missing here makes ``test_every_rule_is_declared`` fail, so a new route must
-declare who may use it. Later features add their rows to this file.
+studio) and other_office (the office of a region that does not hold the cast's studio: 洛阳市,
+while the studio is in 郑州市金水区). A rule missing here makes ``test_every_rule_is_declared``
+fail, so a new route must declare who may use it. Later features add their rows to this file.
+
+other_office defaults (``expected_status``): for a rule about one studio (``<int:studio_id>``)
+it is refused, 403, as load_studio refuses a studio outside the office's scope before anything
+else; for every other rule it gets what the admin (the platform office) gets, its lists being
+filtered to its scope. Pass ``other_office=`` to E() where a rule differs.
 """
 from tests.briefing_factories import briefing_values  # noqa: E402
 
-ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider")
+ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider", "other_office")
 
 
-def E(anonymous, admin, master, backbone, new_teacher, outsider):
-    return dict(zip(ROLES, (anonymous, admin, master, backbone, new_teacher, outsider)))
+def E(anonymous, admin, master, backbone, new_teacher, outsider, other_office=None):
+    return dict(zip(ROLES, (anonymous, admin, master, backbone, new_teacher, outsider,
+                            other_office)))
+
+
+def expected_status(rule, expected, role):
+    """The status ``role`` should get on ``rule``, with the other_office default above."""
+    if role != "other_office" or expected.get(role) is not None:
+        return expected[role]
+    return 403 if "<int:studio_id>" in rule else expected["admin"]
 
 
 LOGIN = 302          # anonymous visitors are sent to the login page
@@ -61,8 +75,11 @@ MATRIX = {
         ({}, E(LOGIN, 404, 403, 403, 403, 403)),
     ("/admin/import-template.csv", "GET"): (None, ADMIN_ONLY),
     ("/admin/users", "GET"): (None, ADMIN_ONLY),
-    ("/admin/users/<int:user_id>/password", "POST"): ({}, ADMIN_POST_EMPTY),
-    ("/admin/users/<int:user_id>/active", "POST"): ({}, E(LOGIN, 302, 403, 403, 403, 403)),
+    # the user is the new teacher of the cast's studio: outside the other office's scope
+    ("/admin/users/<int:user_id>/password", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
+    ("/admin/users/<int:user_id>/active", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, other_office=403)),
 
     # Tasks and study hours (the task is set by the master for backbone and new teacher)
     ("/studios/<int:studio_id>/tasks", "GET"): (None, ALL_MEMBERS),
@@ -126,9 +143,10 @@ MATRIX = {
     # Live discussion
     ("/studios/<int:studio_id>/live", "GET"): (None, ALL_MEMBERS),
     # the seminars of earlier versions are online activities now: their old addresses move
-    ("/studios/<int:studio_id>/seminars", "GET"): (None, E(LOGIN, 301, 301, 301, 301, 301)),
+    ("/studios/<int:studio_id>/seminars", "GET"):
+        (None, E(LOGIN, 301, 301, 301, 301, 301, other_office=301)),
     ("/studios/<int:studio_id>/seminars/<int:seminar_id>", "GET"):
-        (None, E(LOGIN, 301, 301, 301, 301, 301)),
+        (None, E(LOGIN, 301, 301, 301, 301, 301, other_office=301)),
     ("/studios/<int:studio_id>/activities/<int:activity_id>/live", "GET"):
         (None, ALL_MEMBERS, {"activity_id": "online_activity_id"}),
 
@@ -333,6 +351,28 @@ MATRIX = {
     # The office's dashboard and its export: offices only, each over the studios it oversees.
     ("/admin/dashboard", "GET"): (None, ADMIN_ONLY),
     ("/admin/dashboard/export.xlsx", "GET"): (None, ADMIN_ONLY),
+    # --- issue 10: regions and scoped offices ---
+    # The tree: every office reads (its own part); only the platform office edits and imports.
+    # ``region_id`` is 金水区, the cast's studio's county, inside 郑州市 (outside 洛阳市).
+    ("/admin/regions", "GET"): (None, ADMIN_ONLY),
+    ("/admin/regions", "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
+    ("/admin/regions/<int:region_id>/rename", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
+    ("/admin/regions/<int:region_id>/move", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),   # a county to the top
+    ("/admin/regions/<int:region_id>/delete", "POST"):
+        ({}, E(LOGIN, 409, 403, 403, 403, 403, other_office=403)),   # the studio uses it
+    ("/admin/regions/import", "GET"): (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403)),
+    ("/admin/regions/import", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
+    ("/admin/regions/import/confirm", "POST"):
+        ({}, E(LOGIN, 409, 403, 403, 403, 403, other_office=403)),   # no rows: nothing to do
+    ("/admin/regions/template.csv", "GET"): (None, ADMIN_ONLY),
+    # office accounts: any office creates them within its scope; the empty form is refused
+    ("/admin/users/offices", "POST"): ({}, ADMIN_POST_EMPTY),
+    # the user (the new teacher) is no office: the platform office is refused the change (409)
+    ("/admin/users/<int:user_id>/region", "POST"):
+        ({"region_id": ""}, E(LOGIN, 409, 403, 403, 403, 403, other_office=403)),
 }
 
 # Rules that are not pages of the application.
@@ -407,7 +447,8 @@ def url_values(cast):
             "round_id": assessment_round.id,
             "assessment_id": next(a.id for a in assessment_round.assessments
                                   if a.user_id == cast.new_teacher.id),
-            **briefing_values(cast, photo), "job_id": job.id, **showcase}
+            **briefing_values(cast, photo), "job_id": job.id, **showcase,
+            "region_id": cast.county.id}
 
 
 def _showcase_values(cast):

@@ -131,11 +131,21 @@ def make_user(username, name, password_hash, **fields):
     return user
 
 
+def make_region(name, level, parent=None, code=None):
+    """A region with its path (flushed: the path needs the id)."""
+    from models import Region
+    region = Region(name=name, level=level, parent=parent, code=code)
+    db.session.add(region)
+    db.session.flush()
+    region.set_path()
+    return region
+
+
 def make_studio(name, **fields):
     from models import Studio
     studio = Studio(name=name, subject=fields.pop("subject", "数学"),
                     school_stage=fields.pop("school_stage", "junior"),
-                    region="河南省郑州市", status="active", **fields)
+                    status="active", **fields)
     db.session.add(studio)
     return studio
 
@@ -156,13 +166,22 @@ def mentor(studio, backbone, *mentees):
 
 @pytest.fixture
 def cast(app, _password_hash):
-    """The named cast: admin; studio A with master, backbone and the backbone's mentee
-    new_teacher; studio B whose new teacher is the ``outsider``."""
+    """The named cast: admin (the platform office); studio A (河南省郑州市金水区) with master,
+    backbone and the backbone's mentee new_teacher; studio B (河南省洛阳市) whose new teacher is
+    the ``outsider``; ``office`` (郑州市, oversees studio A) and ``other_office`` (洛阳市)."""
     h = _password_hash
     c = types.SimpleNamespace()
     c.admin = make_user("admin", "管理员", h, is_admin=True)
-    c.studio = make_studio("初中数学名师网络工作室")
-    c.other_studio = make_studio("小学语文名师网络工作室", subject="语文", school_stage="primary")
+    c.province = make_region("河南省", "province", code="410000")
+    c.city = make_region("郑州市", "city", c.province, code="410100")
+    c.county = make_region("金水区", "county", c.city, code="410105")
+    c.other_city = make_region("洛阳市", "city", c.province, code="410300")
+    c.office = make_user("zz_city_office", "郑州市教育局", h, is_admin=True, region=c.city)
+    c.other_office = make_user("ly_city_office", "洛阳市教育局", h, is_admin=True,
+                               region=c.other_city)
+    c.studio = make_studio("初中数学名师网络工作室", region_node=c.county)
+    c.other_studio = make_studio("小学语文名师网络工作室", subject="语文", school_stage="primary",
+                                 region_node=c.other_city)
     c.master = make_user("master", "王名师", h, school="郑州市第一中学")
     c.backbone = make_user("backbone", "李骨干", h, school="郑州市第八中学")
     c.new_teacher = make_user("new_teacher", "张新师", h, school="郑州市第二中学",

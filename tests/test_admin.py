@@ -38,9 +38,15 @@ def studio_named(name):
     return db.session.execute(select(Studio).where(Studio.name == name)).scalar_one_or_none()
 
 
+def _county_id():
+    """金水区, the cast's county."""
+    from models import Region
+    return str(db.session.execute(db.select(Region.id).where(Region.name == "金水区")).scalar())
+
+
 def studio_form(**changes):
     data = {"name": "高中英语名师网络工作室", "subject": "英语", "school_stage": "senior",
-            "region": "河南省开封市", "cycle_start": "2026-09-01", "cycle_end": "2029-07-31",
+            "region_id": _county_id(), "cycle_start": "2026-09-01", "cycle_end": "2029-07-31",
             "status": "preparing", "max_backbone": "10", "min_new_teachers": "50",
             "max_new_teachers": "100", "hours_target_new_teacher": "50",
             "hours_target_backbone": "60"}
@@ -61,8 +67,8 @@ def test_admin_creates_a_studio_and_is_asked_for_its_master(admin):
     assert studio is not None
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/studios/{studio.id}/master")
-    assert (studio.subject, studio.school_stage, studio.region, studio.status) == \
-        ("英语", "senior", "河南省开封市", "preparing")
+    assert (studio.subject, studio.school_stage, studio.region_name, studio.status) == \
+        ("英语", "senior", "河南省郑州市金水区", "preparing")
     assert str(studio.cycle_start) == "2026-09-01" and str(studio.cycle_end) == "2029-07-31"
     assert (studio.max_backbone, studio.min_new_teachers, studio.max_new_teachers) == (10, 50, 100)
     page = text(admin.get("/admin/"))
@@ -101,11 +107,12 @@ def test_admin_edits_a_studio(admin, cast):
     page = text(admin.get(url))
     assert 'value="初中数学名师网络工作室"' in page
     response = admin.post(url, data=studio_form(name="初中数学名师网络工作室", subject="数学",
-                                                region="河南省新乡市", status="active",
+                                                region_id=str(cast.other_city.id),
+                                                status="active",
                                                 max_new_teachers="80"))
     assert response.status_code == 302
     db.session.refresh(cast.studio)
-    assert cast.studio.region == "河南省新乡市"
+    assert cast.studio.region_name == "河南省洛阳市"
     assert cast.studio.status == "active"
     assert cast.studio.max_new_teachers == 80
     assert cast.studio.role_counts()["new_teacher"] == 1  # members untouched

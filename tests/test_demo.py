@@ -89,6 +89,8 @@ def test_demo_accounts_are_not_forced_to_change_their_password(app):
 
 @pytest.mark.parametrize("username,lands_on", [
     ("admin", "/admin/"),
+    ("zz_office", "/admin/"),
+    ("jinshui_office", "/admin/"),
     ("master", "/studios/{maths}/"),
     ("backbone01", "/studios/{maths}/"),
     ("backbone10", "/studios/{maths}/"),
@@ -254,3 +256,17 @@ def test_the_demo_gives_the_dashboard_studios_at_different_points(app, client):
         (spec[0], 1) for spec in STUDIOS)}) > 2
     from tests.conftest import login
     assert login(client, admin).get("/admin/dashboard?subject=物理").status_code == 200
+def test_the_demo_has_regions_a_city_office_and_a_county_office(app, client):
+    """郑州市 (金水区, 二七区, 中原区) and 洛阳市 (西工区, 涧西区); 郑州市教育局 and 金水区教育局
+    see the maths studio (in 金水区), not the 语文 studio (in 西工区)."""
+    from models import Region
+    seed_demo()
+    names = set(db.session.execute(select(Region.name)).scalars())
+    assert names == {"河南省", "郑州市", "金水区", "二七区", "中原区", "洛阳市", "西工区", "涧西区"}
+    assert studio_named(MATHS).region_name == "河南省郑州市金水区"
+    assert studio_named(CHINESE).region_name == "河南省洛阳市西工区"
+    for username, region in (("zz_office", "郑州市"), ("jinshui_office", "金水区")):
+        office = user_named(username)
+        assert office.is_admin and office.region.name == region
+        assert office.oversees(studio_named(MATHS)) and not office.oversees(studio_named(CHINESE))
+    assert seed_demo() == []

@@ -145,7 +145,8 @@ def test_nobody_is_reminded_of_a_closed_studios_work(cast, _password_hash):
     db.session.commit()
     sent = run(NOW)
     assert sent["task_due_soon"] == 1
-    assert sent["review_waiting"] == 2   # the backbone reviewer, and the admin for the master's
+    # the backbone reviewer; for the master's, the platform office and the 郑州市 office
+    assert sent["review_waiting"] == 3
 
 
 def test_a_masters_practice_case_reminds_every_active_admin(cast, _password_hash):
@@ -153,9 +154,10 @@ def test_a_masters_practice_case_reminds_every_active_admin(cast, _password_hash
     make_user("retired", "已停用管理员", _password_hash, is_admin=True, active=False)
     db.session.commit()
     waiting_case(cast, 5, author=cast.master, reviewer=None, kind="practice")
-    assert run(NOW)["review_waiting"] == 2
-    assert kinds(cast.admin) == kinds(office) == ["review_waiting"]
-    assert count(Notification) == 2
+    assert run(NOW)["review_waiting"] == 3    # with cast.office, 郑州市's, which oversees it
+    assert kinds(cast.admin) == kinds(office) == kinds(cast.office) == ["review_waiting"]
+    assert kinds(cast.other_office) == []
+    assert count(Notification) == 3
 
 
 def test_the_reminder_shows_on_the_bell_in_chinese_with_a_link_that_opens(client, cast):

@@ -5,12 +5,13 @@ import pytest
 from studio.extensions import db, socketio
 from tests.conftest import login
 
-ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider")
+ROLES = ("anonymous", "admin", "master", "backbone", "new_teacher", "outsider", "other_office")
 OK, FORBIDDEN, REFUSED = "ok", "forbidden", "refused"
 
 
-def E(admin, master, backbone, new_teacher, outsider):
-    return dict(zip(ROLES[1:], (admin, master, backbone, new_teacher, outsider)))
+def E(admin, master, backbone, new_teacher, outsider, other_office=FORBIDDEN):
+    """The office of another region (洛阳市) is refused every room of the cast's studio."""
+    return dict(zip(ROLES[1:], (admin, master, backbone, new_teacher, outsider, other_office)))
 
 
 MEMBERS = E(OK, OK, OK, OK, FORBIDDEN)

@@ -10,6 +10,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
 from models import Studio
 from studio.extensions import db
 from studio.labels import STAGE_LABELS, STATUS_LABELS
+from studio.inputs import parse_id
 from studio.passwords import password_problem
 
 
@@ -20,7 +21,8 @@ class StudioForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(_l("Please enter the subject.")),
                                                      Length(max=64)])
     school_stage = SelectField(_l("School stage"), choices=list(STAGE_LABELS.items()))
-    region = StringField(_l("Region"), validators=[Optional(), Length(max=128)])
+    region_id = SelectField(_l("Region"), choices=[],
+                            validators=[InputRequired(_l("Please choose the region."))])
     cycle_start = DateField(_l("Cycle starts"), validators=[Optional()])
     cycle_end = DateField(_l("Cycle ends"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
@@ -35,9 +37,16 @@ class StudioForm(FlaskForm):
     hours_target_backbone = IntegerField(_l("Study-hour target, backbone teachers"), default=60,
                                          validators=[DataRequired(), NumberRange(1, 500)])
 
-    def __init__(self, *args, studio=None, **kwargs):
+    def __init__(self, *args, studio=None, region_choices=(), **kwargs):
         super().__init__(*args, obj=studio, **kwargs)
         self.studio = studio
+        self.region_id.choices = list(region_choices)
+        if studio is not None and studio.region_id is not None and not self.is_submitted():
+            self.region_id.data = str(studio.region_id)
+
+    def populate_obj(self, obj):
+        super().populate_obj(obj)
+        obj.region_id = parse_id(self.region_id.data)
 
     def validate_name(self, field):
         other = db.session.execute(select(Studio.id).where(Studio.name == field.data.strip())).first()
@@ -91,3 +100,61 @@ class InitialPasswordForm(FlaskForm):
         problem = password_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+LEVEL_CHOICES = [("province", _l("Province")), ("city", _l("City")),
+                 ("county", _l("County or district"))]
+
+
+class RegionForm(FlaskForm):
+    name = StringField(_l("Region name"),
+                       validators=[DataRequired(_l("Please enter the region's name.")),
+                                   Length(max=64)])
+    code = StringField(_l("Code (行政区划代码)"), validators=[Optional(), Length(max=12)])
+    level = SelectField(_l("Level"), choices=LEVEL_CHOICES)
+    parent_id = SelectField(_l("Lies in"), choices=[], validate_choice=False)
+
+
+class RenameRegionForm(FlaskForm):
+    name = StringField(_l("Region name"),
+                       validators=[DataRequired(_l("Please enter the region's name.")),
+                                   Length(max=64)])
+    code = StringField(_l("Code (行政区划代码)"), validators=[Optional(), Length(max=12)])
+
+
+class MoveRegionForm(FlaskForm):
+    parent_id = SelectField(_l("Move into"), choices=[], validate_choice=False)
+
+
+class RegionImportForm(FlaskForm):
+    file = FileField(_l("Regions (CSV)"), validators=[FileRequired(_l("Please choose a CSV file."))])
+
+
+class OfficeForm(FlaskForm):
+    """A new office account (教育局 / 项目办) scoped to a region."""
+    name = StringField(_l("Office name"), validators=[DataRequired(_l("Please enter a name.")),
+                                                      Length(max=64)])
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Please enter a username.")),
+                                                       Length(min=3, max=64)])
+    region_id = SelectField(_l("Region it oversees"), choices=[], validate_choice=False)
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(_l("Please set an initial password."))])
+
+    def validate_username(self, field):
+        from blueprints.admin.operations import USERNAME_RE
+        if not USERNAME_RE.match(field.data.strip()):
+            raise ValidationError(_l("The username may only hold 3–64 letters, digits, '_', "
+                                     "'.' or '-'."))
+
+    def validate_name(self, field):
+        if any(ord(c) < 32 for c in field.data):
+            raise ValidationError(_l("Please enter a name."))
+
+    def validate_password(self, field):
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class ScopeForm(FlaskForm):
+    region_id = SelectField(_l("Region it oversees"), choices=[], validate_choice=False)

@@ -5,28 +5,35 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.admin import bp, operations
-from blueprints.admin.forms import (AppointMasterForm,
-                                    ImportForm, InitialPasswordForm, StudioForm)
+from blueprints.admin import region_operations as regions
+from blueprints.admin.forms import (AppointMasterForm, ImportForm, InitialPasswordForm,
+                                    OfficeForm, ScopeForm, StudioForm)
 from blueprints.auth import operations as account_ops
 from blueprints.studios import operations as studio_ops
-from models import ImportBatch, LessonCase, Membership, Studio, User
+from models import ImportBatch, LessonCase, Membership, Region, Studio, User
 from models.audit import record
 from studio.errors import RuleError
 from studio.extensions import db
+from studio.inputs import parse_id
 from studio.labels import ROLE_LABELS, STAGE_LABELS, STATUS_LABELS, all_labels
-from studio.security import admin_required, load_object, load_studio
+from studio.security import admin_required, load_object, load_studio, require
 
 
 @bp.route("/")
 @admin_required
 def index():
-    """Every studio with its member counts (two queries whatever the number of studios), and
-    the masters' practice cases waiting for the project office's review (one query)."""
-    studios = db.session.execute(select(Studio).order_by(Studio.created_at)).scalars().all()
+    """The studios in the office's scope with their member counts (a fixed number of queries
+    whatever the number of studios), and the masters' practice cases waiting for the office's
+    review (one query)."""
+    studios = db.session.execute(
+        select(Studio).where(Studio.overseen_by(current_user)).order_by(Studio.created_at)
+        .options(joinedload(Studio.region_node))).scalars().all()
     counts = {}
     for studio_id, role, n in db.session.execute(
             select(Membership.studio_id, Membership.role, func.count())
-            .where(Membership.active.is_(True))
+            .where(Membership.active.is_(True),
+                   Membership.studio_id.in_(select(Studio.id)
+                                            .where(Studio.overseen_by(current_user))))
             .group_by(Membership.studio_id, Membership.role)):
         counts.setdefault(studio_id, {})[role] = n
     to_review = db.session.execute(LessonCase.review_queue(current_user)
@@ -39,7 +46,7 @@ def index():
 @bp.route("/studios/new", methods=["GET", "POST"])
 @admin_required
 def new_studio():
-    form = StudioForm()
+    form = StudioForm(region_choices=regions.choices(current_user))
     if form.validate_on_submit():
         studio = Studio()
         form.populate_obj(studio)
@@ -58,7 +65,7 @@ def new_studio():
 @admin_required
 def edit_studio(studio_id):
     studio = load_studio(studio_id, "can_edit")
-    form = StudioForm(studio=studio)
+    form = StudioForm(studio=studio, region_choices=regions.choices(current_user))
     if form.validate_on_submit():
         form.populate_obj(studio)
         record("studio_edited", actor=current_user, studio=studio, target=studio)
@@ -142,21 +149,76 @@ def import_template():
 @admin_required
 def users():
     query = (request.args.get("q") or "").strip()
-    stmt = select(User).order_by(User.username).limit(50).options(
-        db.selectinload(User.memberships))
+    stmt = select(User).where(regions.accounts_overseen(current_user)).order_by(
+        User.username).limit(50).options(db.selectinload(User.memberships),
+                                         joinedload(User.region))
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.name.ilike(like),
                               User.school.ilike(like)))
     found = db.session.execute(stmt).scalars().all()
+    return _users_page(found, query)
+
+
+def _users_page(found, query, office_form=None, status=200):
+    region_choices = regions.choices(current_user)
+    if regions.is_platform_office(current_user):
+        region_choices = [("", _("Platform office (every region)"))] + region_choices
+    office_form = office_form or OfficeForm()
+    office_form.region_id.choices = region_choices
     return render_template("admin/users.html", users=found, query=query,
-                           password_form=InitialPasswordForm())
+                           password_form=InitialPasswordForm(), office_form=office_form,
+                           region_choices=region_choices), status
+
+
+def _region_from(value):
+    """The region a form names (None for the platform office); 400 for nonsense."""
+    if not value:
+        return None
+    region_id = parse_id(value)
+    region = db.session.get(Region, region_id) if region_id is not None else None
+    if region is None:
+        abort(400, description=_("Please choose a region from the list."))
+    return region
+
+
+@bp.route("/users/offices", methods=["POST"])
+@admin_required
+def create_office():
+    form = OfficeForm()
+    form.region_id.choices = regions.choices(current_user, "")
+    if form.validate_on_submit():
+        try:
+            user = regions.create_office(current_user, form.name.data, form.username.data,
+                                         _region_from(form.region_id.data), form.password.data)
+            db.session.commit()
+            flash(_("The office account %(name)s has been created.", name=user.name), "success")
+            return redirect(url_for("admin.users", q=user.username))
+        except RuleError as error:
+            db.session.rollback()
+            getattr(form, error.field or "username").errors.append(str(error.message))
+    return _users_page([], "", form, 400)
+
+
+@bp.route("/users/<int:user_id>/region", methods=["POST"])
+@admin_required
+def set_office_region(user_id):
+    user = _user_or_404(user_id)
+    form = ScopeForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Please choose a region from the list."))
+    regions.set_scope(current_user, user, _region_from(form.region_id.data))
+    db.session.commit()
+    flash(_("%(name)s now oversees %(region)s.", name=user.name,
+            region=user.region.full_name if user.region else _("every region")), "success")
+    return redirect(url_for("admin.users", q=user.username))
 
 
 def _user_or_404(user_id):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    require(regions.can_manage_account(current_user, user))
     return user
 
 

@@ -130,6 +130,7 @@ def submit_case(case, author, reason=""):
         from models import User
         reviewers = db.session.execute(
             select(User).where(User.is_admin.is_(True), User.active.is_(True))).scalars().all()
+        reviewers = [u for u in reviewers if u.oversees(case.studio)]
     else:
         reviewers = [reviewer]
     notify(reviewers, "case_submitted", case, actor=author)

@@ -31,7 +31,7 @@ def _register(studio, form=None):
     role = current_user.role_in(studio)
     totals = operations.totals_by_member(studio)
     roster, members = None, []
-    if role in ("master", "backbone") or current_user.is_admin:
+    if role in ("master", "backbone") or current_user.oversees(studio):
         roster = Roster(studio)
         members = studio.register_members(current_user, roster)
     listing = _listing(roster, members) if members else None

@@ -66,7 +66,7 @@ def send_reminders(now=None):
             if admins is None:
                 admins = db.session.execute(select(User).where(
                     User.is_admin.is_(True), User.active.is_(True))).scalars().all()
-            reviewers = [a for a in admins if a.id != case.author_id]
+            reviewers = [a for a in admins if a.id != case.author_id and a.oversees(case.studio)]
         for reviewer in reviewers:
             candidates.append(("review_waiting", case.id, case.submitted_at.isoformat(),
                                reviewer, case))

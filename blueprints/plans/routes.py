@@ -38,7 +38,7 @@ def index(studio_id):
     visible = {p.author_id for p in db.session.execute(
         GrowthPlan.visible_to(studio, current_user)).scalars()}
     status = {k: v for k, v in operations.plan_status(studio).items() if k in visible}
-    if not (current_user.is_admin or roster.role_of.get(current_user.id) == "master"):
+    if not (current_user.oversees(studio) or roster.role_of.get(current_user.id) == "master"):
         mine = {current_user.id} | {u.id for mentor, mentees in roster.groups
                                      if mentor.id == current_user.id for u in mentees}
         everyone = [u for u in everyone if u.id in mine]

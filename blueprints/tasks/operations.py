@@ -28,7 +28,7 @@ def _ids(values):
 def audience_members(studio, setter, audience, value, chosen_ids=()):
     """The users a task or an activity goes to. A master may address the studio, a role, a
     mentor group or chosen members; a backbone teacher only their own mentees."""
-    role = setter.role_in(studio) if not setter.is_admin else "master"
+    role = "master" if setter.oversees(studio) else setter.role_in(studio)
     base = (select(User).join(Membership, Membership.user_id == User.id)
             .where(Membership.studio_id == studio.id, Membership.active.is_(True),
                    User.id != setter.id))
