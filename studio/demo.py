@@ -127,6 +127,8 @@ DEMO_LOGINS = [
     ("backbone01 … backbone10", "骨干教师 / backbone teachers"),
     ("teacher001 … teacher080", "新入职教师 / new teachers"),
     ("yw_master, yw_teacher001", "另一个工作室 / a second, smaller studio"),
+    ("wl_master, xs_master, yy_master, hx_master, zz_master",
+     "五个较小的工作室 / five smaller studios, for the office's dashboard"),
 ]
 
 
