@@ -9,6 +9,7 @@ from models.base import utcnow
 from models.region import Programme
 from models.studio import Studio
 from models.user import User
+from studio.dates import studio_today
 from studio.extensions import db
 
 PROGRAMME = "河南省中小学名师网络工作室建设项目（2026–2029）"
@@ -52,6 +53,9 @@ def _dated(application, applied_days_ago, decided_days_ago):
     application.applied_at = now - timedelta(days=applied_days_ago)
     if application.decided_at is not None:
         application.decided_at = now - timedelta(days=decided_days_ago)
+        if application.certified_on is not None:   # the certificate carries the decision's day
+            application.certified_on = studio_today(application.studio) - timedelta(
+                days=decided_days_ago)
 
 
 def seed_certification():
