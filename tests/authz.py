@@ -271,10 +271,13 @@ MATRIX = {
     ("/admin/programmes", "GET"): (None, ADMIN_ONLY),
     ("/admin/programmes/new", "GET"): (None, ADMIN_ONLY),
     ("/admin/programmes/new", "POST"): ({}, ADMIN_POST_EMPTY),
-    ("/admin/programmes/<int:programme_id>", "GET"): (None, ADMIN_ONLY),
-    ("/admin/programmes/<int:programme_id>", "POST"): ({}, ADMIN_POST_EMPTY),
+    # the cast's programme is the platform office's: another region's office may not touch it
+    ("/admin/programmes/<int:programme_id>", "GET"):
+        (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403)),
+    ("/admin/programmes/<int:programme_id>", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403)),
     ("/admin/programmes/<int:programme_id>/studios", "POST"):
-        ({}, E(LOGIN, 302, 403, 403, 403, 403)),
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, other_office=403)),
     # --- issue 10: annual assessment (年度考核) ---
     # ``round_id`` is an open round of the studio; ``assessment_id`` the new teacher's row in
     # it (the backbone is their mentor). The office reads; only the master decides and
@@ -340,13 +343,16 @@ MATRIX = {
     ("/showcase/cases/<int:case_id>/request", "POST"):
         ({}, E(LOGIN, 403, 302, 403, 403, 403), {"case_id": "showcase_case_id"}),
     ("/showcase/<int:entry_id>/consent", "POST"):
-        ({}, E(LOGIN, 403, 403, 404, 302, 404), {"entry_id": "requested_entry_id"}),
+        ({}, E(LOGIN, 403, 403, 404, 302, 404, other_office=404),
+         {"entry_id": "requested_entry_id"}),
     ("/showcase/<int:entry_id>/withdraw", "POST"):
         ({}, E(LOGIN, 403, 403, 403, 302, 403), {"entry_id": "showcase_entry_id"}),
     ("/showcase/<int:entry_id>/publish", "POST"):
-        ({}, E(LOGIN, 302, 302, 404, 403, 404), {"entry_id": "consented_entry_id"}),
+        ({}, E(LOGIN, 302, 302, 404, 403, 404, other_office=404),
+         {"entry_id": "consented_entry_id"}),
     ("/showcase/<int:entry_id>/unpublish", "POST"):
-        ({}, E(LOGIN, 400, 400, 403, 403, 403), {"entry_id": "showcase_entry_id"}),
+        ({}, E(LOGIN, 400, 400, 403, 403, 403, other_office=403),
+         {"entry_id": "showcase_entry_id"}),
     # --- issue 10: dashboard ---
     # The office's dashboard and its export: offices only, each over the studios it oversees.
     ("/admin/dashboard", "GET"): (None, ADMIN_ONLY),
