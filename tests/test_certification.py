@@ -418,7 +418,7 @@ def test_template_placeholders(template, problem, app):
 def test_the_certified_name_fills_the_placeholders(cast):
     cast.studio.subject = "数学"
     assert operations.certified_name("{region}{subject}{master}名师工作室", cast.studio) == \
-        "河南省郑州市数学王名师名师工作室"
+        "河南省郑州市金水区数学王名师名师工作室"
 
 
 # --- programmes -------------------------------------------------------------------------------
