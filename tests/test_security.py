@@ -176,7 +176,9 @@ class ScriptFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and not attributes.get("src"):
+        # a data block (<script type="application/json">, read by a script file) never runs
+        data_block = (attributes.get("type") or "").strip().lower() == "application/json"
+        if tag == "script" and not attributes.get("src") and not data_block:
             self.problems.append(f"<script> without src at line {self.getpos()[0]}")
         for name, value in attrs:
             if name.lower().startswith("on"):
@@ -242,6 +244,8 @@ def test_the_script_finder_finds_inline_script():
     assert inline_script_problems('<button onclick="go()">x</button>')
     assert inline_script_problems('<a href="javascript:go()">x</a>')
     assert not inline_script_problems('<script src="/static/js/app.js" defer></script>')
+    assert not inline_script_problems('<script type="application/json" id="d">{"a": 1}</script>')
+    assert inline_script_problems('<script type="module">go()</script>')
 
 
 # --- health check ------------------------------------------------------------------------
