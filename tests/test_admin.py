@@ -349,3 +349,12 @@ def test_only_the_admin_reaches_the_admin_pages(client, cast, role):
     assert studio_count() == before
     db.session.refresh(cast.outsider)
     assert cast.outsider.active is True
+
+
+def test_the_accounts_page_title_is_plain_text(client, cast):
+    """The office form once sat inside the title block: the tab showed its markup."""
+    login(client, cast.admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and "form" not in title
+    assert page.count('data-testid="office-form"') == 1
