@@ -122,6 +122,11 @@ class Studio(db.Model):
     def can_adjust_hours(self, user):
         return self._role(user) == "master"
 
+    def offices(self):
+        """The active office accounts whose scope holds this studio: who is told of its
+        masters' cases, its certification applications and reviews waiting too long."""
+        return [office for office in User.active_offices() if office.oversees(self)]
+
     def can_export_archive(self, user):
         """The training archive (培训档案): the master and the overseeing office."""
         return self._role(user) == "master" or (

@@ -100,6 +100,12 @@ class User(UserMixin, db.Model):
             return True
         return studio.region_node is not None and self.region.contains(studio.region_node)
 
+    @staticmethod
+    def active_offices():
+        """Every active office account (admin), whatever its region."""
+        return db.session.execute(db.select(User).where(
+            User.is_admin.is_(True), User.active.is_(True))).scalars().all()
+
     # Studio roles
     def membership_in(self, studio):
         studio_id = studio if isinstance(studio, int) else studio.id

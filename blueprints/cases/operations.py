@@ -125,12 +125,7 @@ def submit_case(case, author, reason=""):
     if case.assignment is not None and case.assignment.state in ("assigned", "returned"):
         mark_submitted(case.assignment)
     if reviewer is None:  # a master's practice case goes to the project office
-        from sqlalchemy import select
-
-        from models import User
-        reviewers = db.session.execute(
-            select(User).where(User.is_admin.is_(True), User.active.is_(True))).scalars().all()
-        reviewers = [u for u in reviewers if u.oversees(case.studio)]
+        reviewers = case.studio.offices()
     else:
         reviewers = [reviewer]
     notify(reviewers, "case_submitted", case, actor=author)

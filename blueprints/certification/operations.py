@@ -15,7 +15,6 @@ from models.base import utcnow
 from models.certification import Certification
 from models.region import Programme
 from models.studio import Studio
-from models.user import User
 from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
@@ -52,7 +51,7 @@ def apply_for_certification(studio, actor, report):
         readiness=readiness.snapshot(readiness.checklist(studio)), applied_by_id=actor.id)
     _flush_once(application, _l("An application was just handed in; reload the page."))
     record("certification.applied", actor, studio, application, f"round {application.round_no}")
-    notify(_offices_of(studio), "certification_applied", application, actor)
+    notify(studio.offices(), "certification_applied", application, actor)
     return application
 
 
@@ -63,13 +62,6 @@ def _flush_once(application, message):
             db.session.add(application)
     except IntegrityError:
         raise RuleError(message) from None
-
-
-def _offices_of(studio):
-    """The active office accounts whose scope holds the studio."""
-    admins = db.session.execute(select(User).where(User.is_admin.is_(True),
-                                                   User.active.is_(True))).scalars().all()
-    return [u for u in admins if u.oversees(studio)]
 
 
 def _decide(application, actor, state, reason, **fields):

@@ -64,8 +64,7 @@ def send_reminders(now=None):
             reviewers = [case.reviewer]
         else:
             if admins is None:
-                admins = db.session.execute(select(User).where(
-                    User.is_admin.is_(True), User.active.is_(True))).scalars().all()
+                admins = User.active_offices()
             reviewers = [a for a in admins if a.id != case.author_id and a.oversees(case.studio)]
         for reviewer in reviewers:
             candidates.append(("review_waiting", case.id, case.submitted_at.isoformat(),
