@@ -7,6 +7,8 @@ from models.briefing import Briefing, BriefingImage
 from models.calendar import CalendarFeed
 from models.chat import ChatMessage, ChatMute, RoomCounter
 from models.certification import Certification
+from models.course import (Course, CourseAdoption, CourseModule, ModuleProgress,
+                           QuizAttempt, QuizQuestion)
 from models.case import CaseTransition, CaseVersion, LessonCase, Review, StoredFile, VideoComment
 from models.hours import HourEntry
 from models.imports import ImportBatch
@@ -26,7 +28,8 @@ from models.user import User
 __all__ = [
     "AnnualAssessment", "AssessmentRound", "Briefing", "BriefingImage", "Certification", "Programme", "Region",
     "Activity", "ActivityParticipant", "ActivityPhoto", "ActivityRecord", "Attendance",
-    "CalendarFeed", "PresenceInterval",
+    "CalendarFeed", "PresenceInterval", "Course", "CourseAdoption", "CourseModule",
+    "ModuleProgress", "QuizAttempt", "QuizQuestion",
     "ChatMessage", "ChatMute", "Post", "RoomCounter", "Thread", "ThreadRead",
     "Assignment", "AuditLog", "CaseTransition", "CaseVersion", "HourEntry", "ImportBatch", "Job",
     "GrowthPlan", "LessonCase", "MentorGroup", "MentorGroupMember", "Membership", "Notification",

@@ -7,7 +7,8 @@ from models.base import utcnow
 from studio.extensions import db
 
 FOCUSES = ("learner_analysis", "lesson_design", "teaching_delivery", "reflection", "other")
-DELIVERABLES = ("lesson_case", "reflection", "reading_notes", "growth_plan", "report", "other")
+DELIVERABLES = ("lesson_case", "reflection", "reading_notes", "growth_plan", "report", "course",
+                "other")
 AUDIENCES = ("studio", "role", "group", "members")
 ASSIGNMENT_STATES = ("assigned", "submitted", "returned", "completed")
 
@@ -36,9 +37,16 @@ class Task(db.Model):
     opens_on = db.Column(db.Date, nullable=False, default=date.today)
     due_on = db.Column(db.Date, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # a course task (deliverable "course"): the course to study, all of its modules unless
+    # some are chosen (``modules``); completed when the assignee has completed them, whose
+    # hours the modules credit (the task itself credits none)
+    course_id = db.Column(db.Integer, db.ForeignKey("courses.id"), nullable=True, index=True)
 
     studio = db.relationship("Studio")
     created_by = db.relationship("User", lazy="joined")
+    course = db.relationship("Course")
+    modules = db.relationship("CourseModule", secondary="task_modules",
+                              order_by="CourseModule.position, CourseModule.id")
     assignments = db.relationship("Assignment", back_populates="task", lazy="select",
                                   cascade="all, delete-orphan")
 

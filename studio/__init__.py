@@ -201,6 +201,7 @@ def register_blueprints(app):
     from blueprints.archive import bp as archive_bp
     from blueprints.showcase import bp as showcase_bp
     from blueprints.dashboard import bp as dashboard_bp
+    from blueprints.courses import bp as courses_bp, office_bp as courses_office_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -224,6 +225,8 @@ def register_blueprints(app):
     app.register_blueprint(certification_bp)
     app.register_blueprint(showcase_bp, url_prefix="/showcase")
     app.register_blueprint(dashboard_bp, url_prefix="/admin")
+    app.register_blueprint(courses_bp, url_prefix="/studios")
+    app.register_blueprint(courses_office_bp, url_prefix="/admin")
 
 
 def register_hooks(app):

@@ -14,7 +14,8 @@ FOCUS_LABELS = {"learner_analysis": _l("Learner analysis"), "lesson_design": _l(
 DIMENSION_LABELS = {k: v for k, v in FOCUS_LABELS.items() if k != "other"}
 DELIVERABLE_LABELS = {"lesson_case": _l("Lesson case"), "reflection": _l("Reflection"),
                       "reading_notes": _l("Reading notes"), "growth_plan": _l("Growth plan"),
-                      "report": _l("Report"), "other": _l("Other")}
+                      "report": _l("Report"), "course": _l("Course study"),
+                      "other": _l("Other")}
 ASSIGNMENT_STATE_LABELS = {"assigned": _l("To do"), "submitted": _l("Handed in"),
                            "returned": _l("Returned"), "completed": _l("Completed"),
                            "overdue": _l("Overdue")}
@@ -145,8 +146,15 @@ CERTIFICATION_PROGRESS_LABELS = {"none": _l("Not applied"), "submitted": _l("Awa
 REGION_LEVEL_LABELS = {"province": _l("Province"), "city": _l("City"),
                        "county": _l("County or district")}
 
+# Online courses (models/course.py)
+MODULE_KIND_LABELS = {"lecture": _l("Lecture video"), "reading": _l("Reading"), "quiz": _l("Quiz")}
+COURSE_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published"),
+                       "archived": _l("Archived")}
+
+
 def all_labels():
-    return dict(role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
+    return dict(module_kind_labels=MODULE_KIND_LABELS, course_state_labels=COURSE_STATE_LABELS,
+                role_labels=ROLE_LABELS, focus_labels=FOCUS_LABELS,
                 dimension_labels=DIMENSION_LABELS, deliverable_labels=DELIVERABLE_LABELS,
                 assignment_state_labels=ASSIGNMENT_STATE_LABELS, case_kind_labels=CASE_KIND_LABELS,
                 case_state_labels=STATE_LABELS, comment_kind_labels=VIDEO_COMMENT_KIND_LABELS,

@@ -1,0 +1,2 @@
+"""library"""
+from blueprints.courses import bp, office_bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""study"""
+from blueprints.courses import bp, office_bp  # noqa: F401
