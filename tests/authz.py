@@ -454,7 +454,42 @@ def url_values(cast):
             "assessment_id": next(a.id for a in assessment_round.assessments
                                   if a.user_id == cast.new_teacher.id),
             **briefing_values(cast, photo), "job_id": job.id, **showcase,
-            "region_id": cast.county.id}
+            "region_id": cast.county.id, **_course_values(cast)}
+
+
+def _course_values(cast):
+    """Course study (issue 11): the studio's own published course (a lecture, a reading and a
+    quiz, assigned to the new teacher by a course task), a draft course, a platform office
+    course adopted by the studio and a city office course offered to it but not adopted, the
+    quiz's first question and an attempt of the new teacher's. Routes name their parameters
+    course_id / module_id / question_id / attempt_id and pick other values with renames."""
+    from tests.course_factories import (add_lecture, add_quiz, add_reading, adopt, assign_course,
+                                        make_course)
+    course = make_course(cast.master, studio=cast.studio, title="初中数学单元整体教学")
+    lecture = add_lecture(course, cast.master, real_video=False)
+    reading = add_reading(course, cast.master)
+    quiz = add_quiz(course)
+    draft = make_course(cast.master, studio=cast.studio, title="草稿课程", state="draft")
+    draft_module = add_reading(draft, cast.master)
+    office = make_course(cast.admin, title="新教师师德修养")
+    office_lecture = add_lecture(office, cast.admin, real_video=False)
+    adopt(cast.studio, office, cast.master)
+    city = make_course(cast.office, region=cast.city, title="班级管理专题")
+    city_module = add_reading(city, cast.office)
+    task = assign_course(cast.studio, cast.master, [cast.new_teacher], course)
+    from models.course import QuizAttempt
+    attempt = QuizAttempt(module_id=quiz.id, user_id=cast.new_teacher.id,
+                          studio_id=cast.studio.id, number=1,
+                          question_ids=[q.id for q in quiz.questions])
+    from studio.extensions import db
+    db.session.add(attempt)
+    db.session.flush()
+    return {"course_id": course.id, "module_id": lecture.id, "lecture_id": lecture.id,
+            "reading_id": reading.id, "quiz_id": quiz.id, "question_id": quiz.questions[0].id,
+            "attempt_id": attempt.id, "draft_course_id": draft.id,
+            "draft_module_id": draft_module.id, "office_course_id": office.id,
+            "office_module_id": office_lecture.id, "city_course_id": city.id,
+            "city_module_id": city_module.id, "course_task_id": task.id}
 
 
 def _showcase_values(cast):
