@@ -1,0 +1,2 @@
+"""quiz"""
+from blueprints.courses import bp, office_bp  # noqa: F401
