@@ -63,6 +63,18 @@ MATRIX = {
     ("/studios/<int:studio_id>/groups/history", "GET"): (None, MANAGERS),
 
     ("/admin/", "GET"): (None, ADMIN_ONLY),
+
+    # --- issue 11: course study (parts A library, B study, C quiz, D progress) -------------
+    ("/studios/<int:studio_id>/courses", "GET"): (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/courses/<int:course_id>", "GET"): (None, ALL_MEMBERS),
+    ("/admin/courses", "GET"): (None, ADMIN_ONLY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>", "GET"):
+        (None, ALL_MEMBERS),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/quiz", "GET"):
+        (None, ALL_MEMBERS, {"module_id": "quiz_id"}),
+    ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
+    ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),
+
     ("/admin/studios/new", "GET"): (None, ADMIN_ONLY),
     ("/admin/studios/new", "POST"): ({}, ADMIN_POST_EMPTY),
     ("/admin/studios/<int:studio_id>/edit", "GET"): (None, ADMIN_ONLY),
