@@ -74,6 +74,20 @@ MATRIX = {
         (None, ALL_MEMBERS, {"module_id": "quiz_id"}),
     ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
     ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),
+    # part B: studying a lecture or a reading. Only the learner the module is assigned to (the
+    # new teacher) studies it; the others may view (the module page and its files) but not
+    # report. Empty form data is not a JSON report: 400 for the learner.
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/video", "GET"):
+        (None, ALL_MEMBERS, {"module_id": "lecture_id"}),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/document", "GET"):
+        (None, E(LOGIN, 404, 404, 404, 404, 403), {"module_id": "reading_id"}),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/watch", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 200, 403), {"module_id": "lecture_id"}),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/watch/report",
+     "POST"): ({}, E(LOGIN, 403, 403, 403, 400, 403), {"module_id": "lecture_id"}),
+    # the reading was never opened: 409 with the reason
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/finish", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 409, 403), {"module_id": "reading_id"}),
 
     ("/admin/studios/new", "GET"): (None, ADMIN_ONLY),
     ("/admin/studios/new", "POST"): ({}, ADMIN_POST_EMPTY),

@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("courses", __name__)
 office_bp = Blueprint("courses_office", __name__)
 
-from blueprints.courses import library, progress, quiz, study  # noqa: E402,F401
+from blueprints.courses import library, media, progress, quiz, study  # noqa: E402,F401
