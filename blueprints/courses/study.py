@@ -104,7 +104,7 @@ def watch_report(studio_id, course_id, module_id):
         return _refused(error.message, error.status)
     db.session.commit()
     if state["complete"]:
-        state["message"] = _("Completed: %(hours)s hours earned.", hours=module.hours)
+        state["message"] = _("Completed: %(hours)s hours earned.", hours=f"{module.hours:g}")
     return jsonify(state)
 
 
@@ -123,6 +123,6 @@ def finish_reading(studio_id, course_id, module_id):
         db.session.rollback()
         return _page(studio, module, True, error=error.message, status=409)
     db.session.commit()
-    flash(_("Reading completed: %(hours)s hours earned.", hours=module.hours), "success")
+    flash(_("Reading completed: %(hours)s hours earned.", hours=f"{module.hours:g}"), "success")
     return redirect(url_for("courses.module", studio_id=studio.id, course_id=course_id,
                             module_id=module.id))
