@@ -174,3 +174,11 @@ def all_labels():
                 briefing_state_labels=BRIEFING_STATE_LABELS,
                 job_state_labels=JOB_STATE_LABELS,
                 showcase_state_labels=SHOWCASE_STATE_LABELS)
+
+# --- issue 11, part A: the usual course categories (a course may use any other) -------------
+# the key is what is stored (Chinese, as the offices name them); the label is shown
+COURSE_CATEGORY_LABELS = {"师德": _l("Teachers' ethics"), "班级管理": _l("Classroom management"),
+                          "专业发展": _l("Professional development"),
+                          "学科教学": _l("Subject teaching"), "信息技术": _l("Information technology")}
+COURSE_MODULE_STATE_LABELS = {"todo": _l("Not started"), "doing": _l("In progress"),
+                              "done": _l("Completed")}
