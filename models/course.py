@@ -114,10 +114,11 @@ class Course(db.Model):
 
     def can_view_in(self, studio, user):
         """A published course of the studio (own or adopted): every member and the overseeing
-        office. A draft: only who may edit it."""
+        office. A draft: only who may edit it. (An office course is seen in a studio only while
+        published: an archived one is edited in the office pages.)"""
         if not studio.can_view(user) or not self.is_in(studio):
             return False
-        return self.state == "published" or self.can_edit(user)
+        return self.state == "published" or (self.studio_id is not None and self.can_edit(user))
 
     def can_adopt(self, studio, user):
         """The master (or the overseeing office) adds a published office course offered to the
