@@ -14,7 +14,7 @@ through the ledger (``credit_hours``, source ``course``, the ``ModuleProgress`` 
 source row). ``available_in`` is the query twin of ``Course.can_view_in``;
 ``assigned_module_ids`` the one of ``CourseModule.is_assigned_to``.
 """
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from models.base import utcnow
 from studio.extensions import db
@@ -114,10 +114,11 @@ class Course(db.Model):
 
     def can_view_in(self, studio, user):
         """A published course of the studio (own or adopted): every member and the overseeing
-        office. A draft: only who may edit it."""
+        office. A draft: only who may edit it. (An office course is seen in a studio only while
+        published: an archived one is edited in the office pages.)"""
         if not studio.can_view(user) or not self.is_in(studio):
             return False
-        return self.state == "published" or self.can_edit(user)
+        return self.state == "published" or (self.studio_id is not None and self.can_edit(user))
 
     def can_adopt(self, studio, user):
         """The master (or the overseeing office) adds a published office course offered to the
@@ -137,6 +138,56 @@ class Course(db.Model):
             # drafts of the studio's own courses; an adopted office course is published
             return stmt.where(or_(Course.state == "published", Course.studio_id == studio.id))
         return stmt.where(Course.state == "published")
+
+    # --- part A: authoring, adoption and the office library ---------------------------------
+    @staticmethod
+    def can_create_in(studio, user):
+        """A studio's own course: its master (the overseeing office may step in)."""
+        return studio.is_run_by(user)
+
+    @staticmethod
+    def can_create_office(user):
+        """An office course: any office, for its own region (the platform office: for all)."""
+        return bool(getattr(user, "is_authenticated", False)) and bool(user.is_admin)
+
+    def can_unadopt(self, studio, user):
+        """The master (or the overseeing office) takes an adopted office course back out."""
+        return self.studio_id is None and studio.is_run_by(user) and self.is_in(studio)
+
+    def office_may_read(self, user):
+        """An office course in the office pages: who may edit it; once published, also the
+        offices below its region (it is offered to their studios)."""
+        if self.studio_id is not None or not getattr(user, "is_admin", False):
+            return False
+        if self.office_may_edit(user):
+            return True
+        return self.state == "published" and (
+            self.region is None or (user.region is not None and self.region.contains(user.region)))
+
+    @staticmethod
+    def office_library(user):
+        """The query twin of ``office_may_read``: the office courses ``user`` lists."""
+        stmt = select(Course).where(Course.studio_id.is_(None))
+        if not getattr(user, "is_admin", False):
+            return stmt.where(false())
+        if user.region_id is None:
+            return stmt
+        region = user.region
+        above = [int(part) for part in region.path.strip("/").split("/") if part]
+        return stmt.where(or_(
+            Course.region_id.in_(region.subtree_ids()),
+            and_(Course.state == "published",
+                 or_(Course.region_id.is_(None), Course.region_id.in_(above)))))
+
+    @staticmethod
+    def offered_in(studio):
+        """The query twin of ``offered_to`` for office courses: the published office courses
+        of the platform and of the studio's region and the regions above it."""
+        node = studio.region_node
+        above = [int(part) for part in node.path.strip("/").split("/") if part] if node else []
+        return select(Course).where(
+            Course.studio_id.is_(None), Course.state == "published",
+            or_(Course.region_id.is_(None), Course.region_id.in_(above)))
 
 
 class CourseAdoption(db.Model):
@@ -207,6 +258,11 @@ class CourseModule(db.Model):
         course of the studio that a task assigns to them. An office reads, it does not study."""
         return (self.course.state == "published" and studio.can_take_part(user)
                 and self.course.is_in(studio) and self.is_assigned_to(user, studio))
+
+    # --- part A: authoring and previews ----------------------------------------------------
+    def can_preview(self, user):
+        """An office course's module in the office pages (its video or document)."""
+        return self.course.office_may_read(user)
 
 
 def assigned_module_ids(studio, user):

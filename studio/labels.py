@@ -110,7 +110,7 @@ PROJECT_STATE_LABELS = {"open": _l("Writing the report"), "submitted": _l("Waiti
                         "returned": _l("Returned for revision"), "finished": _l("Finished")}
 # Where study hours come from (models/hours.py SOURCES), as the register and its export name them.
 HOUR_SOURCE_LABELS = {"task": _l("Tasks"), "activity": _l("Activities"),
-                      "observation": _l("Lesson observations"), "course": _l("Courses"),
+                      "observation": _l("Lesson observations"), "course": _l("Course study"),
                       "manual": _l("Adjustments"), "reversal": _l("Reversed credits")}
 
 # Lesson observations (听课记录) and growth plans (三年成长规划)
@@ -174,3 +174,11 @@ def all_labels():
                 briefing_state_labels=BRIEFING_STATE_LABELS,
                 job_state_labels=JOB_STATE_LABELS,
                 showcase_state_labels=SHOWCASE_STATE_LABELS)
+
+# --- issue 11, part A: the usual course categories (a course may use any other) -------------
+# the key is what is stored (Chinese, as the offices name them); the label is shown
+COURSE_CATEGORY_LABELS = {"师德": _l("Teachers' ethics"), "班级管理": _l("Classroom management"),
+                          "专业发展": _l("Professional development"),
+                          "学科教学": _l("Subject teaching"), "信息技术": _l("Information technology")}
+COURSE_MODULE_STATE_LABELS = {"todo": _l("Not started"), "doing": _l("In progress"),
+                              "done": _l("Completed")}

@@ -30,7 +30,10 @@ ACCEPT = {
 
 # Views whose forms carry a lesson-case design document and recording, or a research
 # project's stage report.
-LARGE_UPLOAD_ENDPOINTS = {"cases.new", "cases.edit", "projects.hand_in"}
+LARGE_UPLOAD_ENDPOINTS = {"cases.new", "cases.edit", "projects.hand_in",
+                          # course authoring: a lecture video, a reading PDF (issue 11, part A)
+                          "courses.new_module", "courses.edit_module",
+                          "courses_office.new_module", "courses_office.edit_module"}
 
 
 def allow_large_uploads():

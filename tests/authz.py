@@ -88,6 +88,71 @@ MATRIX = {
     # the reading was never opened: 409 with the reason
     ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/finish", "POST"):
         ({}, E(LOGIN, 403, 403, 403, 409, 403), {"module_id": "reading_id"}),
+    # part A: authoring a studio course (its master; the overseeing office may step in), the
+    # office courses (the platform office edits its course; 洛阳市 reads it, being offered it),
+    # adoption, and the media (the reading has no PDF: 404 for who may see it)
+    ("/studios/<int:studio_id>/courses/new", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/courses/new", "POST"): ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/edit", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/edit", "POST"): ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/publish", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403), {"course_id": "draft_course_id"}),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/archive", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/new", "GET"): (None, MANAGERS),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/new", "POST"):
+        ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/edit", "GET"):
+        (None, MANAGERS),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/edit", "POST"):
+        ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/move", "POST"):
+        ({}, MANAGERS_POST_EMPTY),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/remove", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403)),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/adopt", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403), {"course_id": "city_course_id"}),
+    ("/studios/<int:studio_id>/courses/<int:course_id>/unadopt", "POST"):
+        ({}, E(LOGIN, 302, 302, 403, 403, 403), {"course_id": "office_course_id"}),
+    ("/admin/courses/new", "GET"): (None, ADMIN_ONLY),
+    ("/admin/courses/new", "POST"): ({}, ADMIN_POST_EMPTY),
+    ("/admin/courses/<int:course_id>", "GET"):
+        (None, ADMIN_ONLY, {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/edit", "GET"):
+        (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/edit", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/publish", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/archive", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/modules/new", "GET"):
+        (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/modules/new", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/edit", "GET"):
+        (None, E(LOGIN, 200, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id", "module_id": "office_module_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/edit", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id", "module_id": "office_module_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/move", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id", "module_id": "office_module_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/remove", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, other_office=403),
+         {"course_id": "office_course_id", "module_id": "office_module_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/video", "GET"):
+        (None, ADMIN_ONLY, {"course_id": "office_course_id", "module_id": "office_module_id"}),
+    ("/admin/courses/<int:course_id>/modules/<int:module_id>/document", "GET"):
+        (None, E(LOGIN, 404, 403, 403, 403, 403),
+         {"course_id": "office_course_id", "module_id": "office_module_id"}),
 
     ("/admin/studios/new", "GET"): (None, ADMIN_ONLY),
     ("/admin/studios/new", "POST"): ({}, ADMIN_POST_EMPTY),
