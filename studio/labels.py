@@ -174,3 +174,7 @@ def all_labels():
                 briefing_state_labels=BRIEFING_STATE_LABELS,
                 job_state_labels=JOB_STATE_LABELS,
                 showcase_state_labels=SHOWCASE_STATE_LABELS)
+
+
+# --- issue 11, part C (quizzes) ------------------------------------------------------------
+QUESTION_KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice")}
