@@ -269,3 +269,40 @@ def test_the_quiz_page_in_chinese(client, cast, quiz):
     login(client, cast.new_teacher)
     page = page_text(client.get(quiz_url(quiz)))
     assert "及格" in page and "开始" in page
+
+
+def test_an_attempt_is_not_graded_once_the_task_is_gone(client, cast, quiz):
+    from models import Task
+    login_en(client, cast.new_teacher)
+    attempt_id = start(client, quiz)
+    db.session.delete(db.session.execute(select(Task)).scalar_one())
+    db.session.commit()
+    response = submit(client, quiz, attempt_id, answers_for(attempt_id))
+    assert response.status_code == 409 and "no longer assigned" in page_text(response)
+    assert db.session.get(QuizAttempt, attempt_id).submitted_at is None
+    assert hours_of(cast.new_teacher) == 0
+
+
+def test_a_hand_in_that_lost_the_race_changes_nothing(client, cast, quiz):
+    """Two hand-ins at once: the second finds the attempt graded by the first (simulated by
+    grading it behind the session's back) and is refused."""
+    from sqlalchemy import update
+    login_en(client, cast.new_teacher)
+    attempt_id = start(client, quiz)
+    data = answers_for(attempt_id)
+    from blueprints.courses import quiz_operations
+    real = quiz_operations.parse_answers
+
+    def graded_meanwhile(attempt, form):
+        answers = real(attempt, form)
+        db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id).values(
+            submitted_at=attempt.started_at, score=0, passed=False, answers={}, right_ids=[]))
+        return answers
+
+    quiz_operations.parse_answers = graded_meanwhile
+    try:
+        response = submit(client, quiz, attempt_id, data)
+    finally:
+        quiz_operations.parse_answers = real
+    assert response.status_code == 409
+    assert hours_of(cast.new_teacher) == 0

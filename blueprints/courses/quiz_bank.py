@@ -90,7 +90,8 @@ def _render(template, bank, form, **extra):
     status = 400 if form_posted() else 200
     return render_template(template, bank=bank, studio=bank.studio, course=bank.course,
                            module=bank.module, form=form, confirm=ConfirmForm(),
-                           question_kind_labels=QUESTION_KIND_LABELS, **all_labels(), **extra), status
+                           question_kind_labels=QUESTION_KIND_LABELS, **all_labels(),
+                           **extra), status
 
 
 # --- a studio's own courses ------------------------------------------------------------------

@@ -10,7 +10,7 @@ import random
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.courses.operations import complete_module, progress_for, progress_of
@@ -120,17 +120,26 @@ def parse_answers(attempt, form):
 def submit_attempt(attempt, user, studio, form):
     """Grade the learner's attempt from ``form``; a pass completes the module. An
     unanswered question counts as wrong; a question deleted since the draw is not counted."""
+    module = attempt.module
     if attempt.is_submitted:
         raise RuleError(_("This attempt has been handed in already; its score stands."))
+    if not module.can_study(studio, user):
+        raise RuleError(_("This quiz is no longer assigned to you, so it cannot be graded."))
     answers = parse_answers(attempt, form)
     asked = [q for _qid, q in drawn_questions(attempt) if q is not None]
     right = [q.id for q in asked if answers.get(q.id) == sorted(set(q.answer or []))]
-    module = attempt.module
-    attempt.answers = {str(qid): chosen for qid, chosen in answers.items()}
-    attempt.right_ids = right
-    attempt.score = round(len(right) / len(asked) * 100, 1) if asked else 0.0
-    attempt.passed = bool(asked) and attempt.score >= module.pass_mark
-    attempt.submitted_at = utcnow()
+    score = round(len(right) / len(asked) * 100, 1) if asked else 0.0
+    # graded once: of two hand-ins at the same moment, only the first finds it unsubmitted
+    graded = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                  QuizAttempt.submitted_at.is_(None))
+        .values(answers={str(qid): chosen for qid, chosen in answers.items()},
+                right_ids=right, score=score, submitted_at=utcnow(),
+                passed=bool(asked) and score >= module.pass_mark)
+        .execution_options(synchronize_session=False))
+    if graded.rowcount != 1:
+        raise RuleError(_("This attempt has been handed in already; its score stands."))
+    db.session.refresh(attempt)
     record("quiz_submitted", actor=user, studio=studio, target=attempt,
            detail=f"{module.title}: {attempt.score:g}")
     if attempt.passed:
