@@ -93,6 +93,7 @@ MATRIX = {
                                                   {"module_id": "quiz_id"}),
     (_BANK + "/<int:question_id>/delete", "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403),
                                                     {"module_id": "quiz_id"}),
+    (_BANK + "/import", "POST"): ({}, MANAGERS_POST_EMPTY, {"module_id": "quiz_id"}),
     (_OFFICE_BANK, "GET"): (None, E(LOGIN, 200, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
     (_OFFICE_BANK, "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
     (_OFFICE_BANK + "/<int:question_id>/edit", "GET"):
@@ -101,6 +102,8 @@ MATRIX = {
         ({}, E(LOGIN, 400, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
     (_OFFICE_BANK + "/<int:question_id>/delete", "POST"):
         ({}, E(LOGIN, 302, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK + "/import", "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, 403),
+                                         _OFFICE_QUIZ),
     # end of part C
     ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
     ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),

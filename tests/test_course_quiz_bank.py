@@ -191,3 +191,100 @@ def test_a_lecture_has_no_bank(client, cast, bank):
     login(client, cast.master)
     url = bank.url.replace(f"/modules/{bank.module.id}/", f"/modules/{lecture.id}/")
     assert client.get(url).status_code == 404
+
+
+# --- importing questions from a file ---------------------------------------------------------
+CSV_HEADER = "题型,题干,选项A,选项B,选项C,选项D,答案,解析\n"
+GOOD_ROWS = ("单选,班主任工作的核心是什么？,管理纪律,育人,考试,收费,B,班主任以育人为本。\n"
+             "多选,下列属于师德规范的有,爱国守法,爱岗敬业,有偿补课,关爱学生,\"A,B,D\",\n")
+
+
+def upload(client, url, data, name="questions.csv"):
+    import io
+    return client.post(url + "/import", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def xlsx_bytes(rows):
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_import_a_csv(client, cast, bank, encoding):
+    login(client, cast.master)
+    response = upload(client, bank.url, (CSV_HEADER + GOOD_ROWS).encode(encoding))
+    assert response.status_code == 302
+    first, second = bank.module.questions[-2:]
+    assert (first.kind, first.options[1], first.answer) == ("single", "育人", [1])
+    assert first.explanation == "班主任以育人为本。"
+    assert (second.kind, second.answer) == ("multiple", [0, 1, 3])
+
+
+def test_import_an_xlsx_in_the_office_bank(client, cast):
+    course = make_course(cast.admin, title="新教师师德修养")
+    module = add_quiz(course, questions=0)
+    db.session.commit()
+    login(client, cast.admin)
+    data = xlsx_bytes([["题干", "选项A", "选项B", "选项C", "答案"],
+                       ["教师应当尊重学生人格吗？", "应当", "不必", "", "a"]])
+    response = upload(client, f"/admin/courses/{course.id}/modules/{module.id}/questions",
+                      data, "题库.xlsx")
+    assert response.status_code == 302
+    assert [(q.kind, q.options, q.answer) for q in module.questions] == [
+        ("single", ["应当", "不必"], [0])]
+
+
+@pytest.mark.parametrize("body,message", [
+    (CSV_HEADER + "单选,题目,甲,乙,,,C,\n", "Row 2: A correct option must have a text."),
+    (CSV_HEADER + "单选,题目,甲,乙,,,AB,\n", "Row 2: A single-choice question has exactly one"),
+    (CSV_HEADER + "判断,题目,甲,乙,,,A,\n", "Row 2: the type must be"),
+    (CSV_HEADER + "单选,,甲,乙,,,A,\n", "Row 2: Please enter the question."),
+    (CSV_HEADER + "单选,题目,甲,,,,A,\n", "Row 2: A question needs at least two options."),
+    (CSV_HEADER + "单选,题目,甲,乙,,,Z,\n", "Row 2: the answer must be option letters"),
+    (CSV_HEADER + GOOD_ROWS + "单选,题目,甲,乙,,,,\n", "Row 4: Mark at least one correct"),
+    ("题干,答案\n题目,A\n", "must name the columns"),
+    (CSV_HEADER, "has no questions"),
+])
+def test_a_bad_row_imports_nothing(client, cast, bank, body, message):
+    login_en(client, cast.master)
+    response = upload(client, bank.url, body.encode("utf-8"))
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert count_questions(bank.module) == 2
+
+
+@pytest.mark.parametrize("data,name", [
+    (b"", "empty.csv"), (b"PK\x03\x04not a zip at all", "broken.xlsx"),
+    (b"\xff\xfe\x00\x00garbage\x00", "binary.csv"),
+    (("题干,选项A,选项B,答案\n题\x00目,甲,乙,A\n").encode(), "nul.csv"),
+    (b"x" * (2 * 1024 * 1024 + 10), "huge.csv"),
+])
+def test_hostile_files_are_refused(client, cast, bank, data, name):
+    login_en(client, cast.master)
+    response = upload(client, bank.url, data, name)
+    assert response.status_code == 400
+    assert 'data-testid="import-error"' in response.get_data(as_text=True)
+    assert count_questions(bank.module) == 2
+
+
+def test_only_editors_import(client, cast, bank):
+    for user in (cast.backbone, cast.new_teacher, cast.outsider, cast.other_office):
+        login(client, user)
+        response = upload(client, bank.url, (CSV_HEADER + GOOD_ROWS).encode())
+        assert response.status_code == 403
+    assert count_questions(bank.module) == 2
+
+
+def test_import_problems_in_chinese(client, cast, bank):
+    login(client, cast.master)
+    response = upload(client, bank.url, (CSV_HEADER + "单选,题目,甲,乙,,,Z,\n").encode("gb18030"))
+    assert response.status_code == 400
+    assert "第 2 行：答案须为选项字母" in page_text(response)

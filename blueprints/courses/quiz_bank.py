@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.courses import bp, office_bp
+from blueprints.courses import quiz_import
 from blueprints.courses import quiz_operations as ops
 from blueprints.courses.quiz_forms import ConfirmForm, QuestionForm
 from models.course import Course, CourseModule, QuizQuestion
@@ -59,6 +60,31 @@ def _questions(bank):
     return _render("courses/quiz_bank.html", bank, form)
 
 
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def _import_questions(bank):
+    """Add the questions of an uploaded CSV or XLSX file: all of them, or none with each
+    row's problems listed on the bank's page."""
+    upload = request.files.get("file")
+    try:
+        if not ConfirmForm().validate_on_submit():
+            raise RuleError(_("The form has expired. Please try again."), field="file")
+        data = upload.stream.read(MAX_IMPORT_BYTES + 1) if upload and upload.filename else b""
+        if not data:
+            raise RuleError(_("Choose a CSV or XLSX file of questions."), field="file")
+        if len(data) > MAX_IMPORT_BYTES:
+            raise RuleError(_("The file is too large (at most 2 MB)."), field="file")
+        added = quiz_import.import_questions(bank.module, current_user, data)
+        db.session.commit()
+    except RuleError as error:
+        db.session.rollback()
+        return _render("courses/quiz_bank.html", bank, QuestionForm(formdata=None),
+                       import_errors=str(error.message).splitlines(), status=400)
+    flash(_("%(n)s questions have been imported.", n=added), "success")
+    return redirect(bank.url("questions"))
+
+
 def _edit_question(bank, question_id):
     question = load_object(QuizQuestion, question_id, check=None, module_id=bank.module.id)
     form = QuestionForm() if form_posted() else QuestionForm.for_question(question)
@@ -86,8 +112,8 @@ def form_posted():
     return request.method == "POST"
 
 
-def _render(template, bank, form, **extra):
-    status = 400 if form_posted() else 200
+def _render(template, bank, form, status=None, **extra):
+    status = status or (400 if form_posted() else 200)
     return render_template(template, bank=bank, studio=bank.studio, course=bank.course,
                            module=bank.module, form=form, confirm=ConfirmForm(),
                            question_kind_labels=QUESTION_KIND_LABELS, **all_labels(),
@@ -113,6 +139,12 @@ def delete_question(studio_id, course_id, module_id, question_id):
     return _delete_question(_studio_bank(studio_id, course_id, module_id), question_id)
 
 
+@bp.route(STUDIO_BANK + "/import", methods=["POST"])
+@login_required
+def import_questions(studio_id, course_id, module_id):
+    return _import_questions(_studio_bank(studio_id, course_id, module_id))
+
+
 # --- office courses --------------------------------------------------------------------------
 @office_bp.route(OFFICE_BANK, methods=["GET", "POST"], endpoint="questions")
 @login_required
@@ -135,3 +167,10 @@ def office_edit_question(course_id, module_id, question_id):
 @admin_required
 def office_delete_question(course_id, module_id, question_id):
     return _delete_question(_office_bank(course_id, module_id), question_id)
+
+
+@office_bp.route(OFFICE_BANK + "/import", methods=["POST"], endpoint="import_questions")
+@login_required
+@admin_required
+def office_import_questions(course_id, module_id):
+    return _import_questions(_office_bank(course_id, module_id))

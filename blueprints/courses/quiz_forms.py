@@ -39,36 +39,40 @@ class QuestionForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         self.cleaned = None
-        slots = [(entry.data or "").strip() for entry in self.options]
-        filled = [i for i, text in enumerate(slots) if text]
-        correct = set()
-        for value in self.correct.data or []:
-            index = parse_count(value, 0, MAX_OPTIONS - 1)
-            if index is None:
-                self.correct.errors.append(_l("Mark the correct options with the boxes beside "
-                                              "them."))
-                return False
-            correct.add(index)
-        if len(filled) < MIN_OPTIONS:
-            self.correct.errors.append(_l("A question needs at least two options."))
-            valid = False
-        if correct - set(filled):
-            self.correct.errors.append(_l("A correct option must have a text."))
-            valid = False
-        elif not correct:
-            self.correct.errors.append(_l("Mark at least one correct option."))
-            valid = False
-        elif self.kind.data == "single" and len(correct) != 1:
-            self.correct.errors.append(_l("A single-choice question has exactly one correct "
-                                          "option; make it a multiple-choice question to mark "
-                                          "several."))
-            valid = False
-        if valid:
-            self.cleaned = {"kind": self.kind.data, "prompt": self.prompt.data.strip(),
-                            "options": [slots[i] for i in filled],
-                            "answer": sorted(filled.index(i) for i in correct),
-                            "explanation": (self.explanation.data or "").strip()}
-        return valid
+        slots = [entry.data or "" for entry in self.options]
+        marks = [parse_count(value, 0, MAX_OPTIONS - 1) for value in self.correct.data or []]
+        if None in marks:
+            self.correct.errors.append(_l("Mark the correct options with the boxes beside "
+                                          "them."))
+            return False
+        problems, cleaned = check_question(self.kind.data, self.prompt.data or "", slots, marks)
+        self.correct.errors.extend(problems)
+        if valid and not problems:
+            cleaned["explanation"] = (self.explanation.data or "").strip()
+            self.cleaned = cleaned
+        return valid and not problems
+
+
+def check_question(kind, prompt, slots, marks):
+    """The rules of a question (the form's and the import's): 2–8 non-empty options (empty
+    slots are dropped), at least one correct option, which must have a text, a single-choice
+    question exactly one. Returns (problems, the question's fields without explanation)."""
+    slots = [text.strip() for text in slots]
+    filled = [i for i, text in enumerate(slots) if text]
+    correct = set(marks)
+    problems = []
+    if len(filled) < MIN_OPTIONS:
+        problems.append(_l("A question needs at least two options."))
+    if correct - set(filled):
+        problems.append(_l("A correct option must have a text."))
+    elif not correct:
+        problems.append(_l("Mark at least one correct option."))
+    elif kind == "single" and len(correct) != 1:
+        problems.append(_l("A single-choice question has exactly one correct option; make it "
+                           "a multiple-choice question to mark several."))
+    return problems, {"kind": kind, "prompt": prompt.strip(),
+                      "options": [slots[i] for i in filled],
+                      "answer": sorted(filled.index(i) for i in correct if i in filled)}
 
 
 class ConfirmForm(FlaskForm):
