@@ -77,8 +77,7 @@ def _import_questions(bank):
             raise RuleError(_("The file is too large (at most 2 MB)."), field="file")
         added = quiz_import.import_questions(bank.module, current_user, data)
         db.session.commit()
-    except RuleError as error:
-        db.session.rollback()
+    except RuleError as error:   # refused before anything was added: nothing to roll back
         return _render("courses/quiz_bank.html", bank, QuestionForm(formdata=None),
                        import_errors=str(error.message).splitlines(), status=400)
     flash(_("%(n)s questions have been imported.", n=added), "success")
