@@ -14,7 +14,7 @@ MIN_OPTIONS = 2
 class QuestionForm(FlaskForm):
     kind = SelectField(_l("Question type"), choices=list(QUESTION_KIND_LABELS.items()),
                        default="single")
-    prompt = TextAreaField(_l("Question"), validators=[
+    prompt = TextAreaField(_l("Question text"), validators=[
         DataRequired(_l("Please enter the question.")),
         Length(max=2000, message=_l("The question is too long (at most 2000 characters)."))])
     options = FieldList(StringField(validators=[Optional(), Length(

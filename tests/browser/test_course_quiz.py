@@ -39,7 +39,7 @@ with app.app_context():
     assign_course(studio, master, [learner], course)
     db.session.commit()
     print(json.dumps({"studio": studio.id, "course": course.id, "quiz": quiz.id,
-                      "user": learner.id}))
+                      "user": learner.id, "master": master.username}))
 """
 
 
@@ -124,3 +124,24 @@ def test_fail_once_then_pass_and_see_the_hours(pages, quiz_server):
     assert page.locator("[data-testid=start-attempt]").count() == 0
     page.goto(f"{base_url}/studios/{ids['studio']}/hours/{ids['user']}")
     assert "师德规范测验" in page.inner_text("main")
+
+
+def test_the_master_adds_a_question_to_the_bank(pages, quiz_server):
+    base_url, ids = quiz_server
+    page = pages()
+    login(page, base_url, ids["master"])
+    page.goto(f"{base_url}/studios/{ids['studio']}/courses/{ids['course']}"
+              f"/modules/{ids['quiz']}/quiz")
+    page.click("[data-testid=edit-bank]")
+    before = page.locator("[data-testid=bank-question]").count()
+    page.select_option("select[name=kind]", "multiple")
+    page.fill("textarea[name=prompt]", "下列属于教师职业道德规范的有")
+    for slot, text in enumerate(["爱国守法", "有偿补课", "关爱学生"]):
+        page.fill(f"input[name=options-{slot}]", text)
+    page.check("[data-testid=correct-0]")
+    page.check("[data-testid=correct-2]")
+    page.click("[data-testid=save-question]")
+    assert page.locator("[data-testid=bank-question]").count() == before + 1
+    added = page.locator("[data-testid=bank-question]").last.inner_text()
+    assert "下列属于教师职业道德规范的有" in added and "多选题" in added
+    shot(page, "course-quiz-bank")
