@@ -367,3 +367,16 @@ class QuizAttempt(db.Model):
 
     module = db.relationship("CourseModule")
     user = db.relationship("User")
+
+    # --- part C (quizzes): the questions graded right, and who reads an attempt ----------------
+    # the ids of the drawn questions answered right, fixed when graded: editing or deleting a
+    # question later changes neither the score nor which questions were right
+    right_ids = db.Column(db.JSON, nullable=True)
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+    def can_view(self, user):
+        """An attempt is its learner's own: nobody else reads or submits it."""
+        return bool(getattr(user, "is_authenticated", False)) and self.user_id == user.id

@@ -180,5 +180,6 @@ def all_labels():
 COURSE_CATEGORY_LABELS = {"师德": _l("Teachers' ethics"), "班级管理": _l("Classroom management"),
                           "专业发展": _l("Professional development"),
                           "学科教学": _l("Subject teaching"), "信息技术": _l("Information technology")}
-COURSE_MODULE_STATE_LABELS = {"todo": _l("Not started"), "doing": _l("In progress"),
-                              "done": _l("Completed")}
+
+# --- issue 11, part C (quizzes) ------------------------------------------------------------
+QUESTION_KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice")}

@@ -39,6 +39,13 @@ MEMBERS_ONLY = E(LOGIN, 403, 200, 200, 200, 403)
 SETTERS = E(LOGIN, 403, 200, 200, 403, 403)
 SETTERS_POST_EMPTY = E(LOGIN, 403, 400, 400, 403, 403)
 
+# issue 11, part C: the quiz's and the question banks' URL prefixes, and the office quiz
+_QUIZ = "/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/quiz"
+_BANK = "/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/questions"
+_OFFICE_BANK = "/admin/courses/<int:course_id>/modules/<int:module_id>/questions"
+_OFFICE_QUIZ = {"course_id": "office_course_id", "module_id": "office_quiz_id",
+                "question_id": "office_question_id"}
+
 # (rule, method): (form data or None, expected statuses)
 MATRIX = {
     ("/", "GET"): (None, E(LOGIN, 302, 302, 302, 302, 302)),
@@ -72,6 +79,32 @@ MATRIX = {
         (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/quiz", "GET"):
         (None, ALL_MEMBERS, {"module_id": "quiz_id"}),
+    # part C: quizzes and their question banks
+    (_QUIZ + "/attempts", "POST"): ({}, E(LOGIN, 403, 409, 409, 302, 403),
+                                    {"module_id": "quiz_id"}),
+    (_QUIZ + "/attempts/<int:attempt_id>", "GET"): (None, E(LOGIN, 403, 403, 403, 200, 403),
+                                                     {"module_id": "quiz_id"}),
+    (_QUIZ + "/attempts/<int:attempt_id>/submit", "POST"):
+        ({}, E(LOGIN, 403, 403, 403, 302, 403), {"module_id": "quiz_id"}),
+    (_BANK, "GET"): (None, MANAGERS, {"module_id": "quiz_id"}),
+    (_BANK, "POST"): ({}, MANAGERS_POST_EMPTY, {"module_id": "quiz_id"}),
+    (_BANK + "/<int:question_id>/edit", "GET"): (None, MANAGERS, {"module_id": "quiz_id"}),
+    (_BANK + "/<int:question_id>/edit", "POST"): ({}, MANAGERS_POST_EMPTY,
+                                                  {"module_id": "quiz_id"}),
+    (_BANK + "/<int:question_id>/delete", "POST"): ({}, E(LOGIN, 302, 302, 403, 403, 403),
+                                                    {"module_id": "quiz_id"}),
+    (_BANK + "/import", "POST"): ({}, MANAGERS_POST_EMPTY, {"module_id": "quiz_id"}),
+    (_OFFICE_BANK, "GET"): (None, E(LOGIN, 200, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK, "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK + "/<int:question_id>/edit", "GET"):
+        (None, E(LOGIN, 200, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK + "/<int:question_id>/edit", "POST"):
+        ({}, E(LOGIN, 400, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK + "/<int:question_id>/delete", "POST"):
+        ({}, E(LOGIN, 302, 403, 403, 403, 403, 403), _OFFICE_QUIZ),
+    (_OFFICE_BANK + "/import", "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, 403),
+                                         _OFFICE_QUIZ),
+    # end of part C
     ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
     ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),
     # part B: studying a lecture or a reading. Only the learner the module is assigned to (the
@@ -527,6 +560,7 @@ def url_values(cast):
               state="done", progress=100, result_file=project.reports[0].file)
     db.session.add(job)
     showcase = _showcase_values(cast)
+    courses = _course_values(cast)
     db.session.commit()
     return {"token": token, "thread_id": thread.id, "post_id": post.id, "seminar_id": online.id,
             "activity_id": activity.id, "online_activity_id": online.id,
@@ -545,7 +579,7 @@ def url_values(cast):
             "assessment_id": next(a.id for a in assessment_round.assessments
                                   if a.user_id == cast.new_teacher.id),
             **briefing_values(cast, photo), "job_id": job.id, **showcase,
-            "region_id": cast.county.id, **_course_values(cast)}
+            "region_id": cast.county.id, **courses}
 
 
 def _course_values(cast):
@@ -564,6 +598,7 @@ def _course_values(cast):
     draft_module = add_reading(draft, cast.master)
     office = make_course(cast.admin, title="新教师师德修养")
     office_lecture = add_lecture(office, cast.admin, real_video=False)
+    office_quiz = add_quiz(office, questions=2)   # part C: the office's question bank
     adopt(cast.studio, office, cast.master)
     city = make_course(cast.office, region=cast.city, title="班级管理专题")
     city_module = add_reading(city, cast.office)
@@ -580,7 +615,8 @@ def _course_values(cast):
             "attempt_id": attempt.id, "draft_course_id": draft.id,
             "draft_module_id": draft_module.id, "office_course_id": office.id,
             "office_module_id": office_lecture.id, "city_course_id": city.id,
-            "city_module_id": city_module.id, "course_task_id": task.id}
+            "city_module_id": city_module.id, "course_task_id": task.id,
+            "office_quiz_id": office_quiz.id, "office_question_id": office_quiz.questions[0].id}
 
 
 def _showcase_values(cast):

@@ -126,6 +126,7 @@ def upgrade():
     sa.Column('passed', sa.Boolean(), nullable=True),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('right_ids', sa.JSON(), nullable=True),
     sa.CheckConstraint('score IS NULL OR score BETWEEN 0 AND 100', name=op.f('ck_quiz_attempts_quiz_score_range')),
     sa.ForeignKeyConstraint(['module_id'], ['course_modules.id'], name=op.f('fk_quiz_attempts_module_id_course_modules')),
     sa.ForeignKeyConstraint(['studio_id'], ['studios.id'], name=op.f('fk_quiz_attempts_studio_id_studios')),
