@@ -230,3 +230,22 @@ def test_the_office_library_and_course_page(client, cast):
     login_en(client, cast.other_office)
     assert "班级管理专题" not in page_text(client.get("/admin/courses"))
     assert client.get(f"/admin/courses/{course.id}").status_code == 403
+
+
+def test_the_course_page_links_a_quiz_to_its_bank_for_editors_only(app, cast, client):
+    course = make_course(cast.master, studio=cast.studio)
+    quiz = add_quiz(course)
+    office = make_course(cast.admin, title="platform")
+    office_quiz = add_quiz(office)
+    db.session.commit()
+    bank = f"/studios/{cast.studio.id}/courses/{course.id}/modules/{quiz.id}/questions"
+    login(client, cast.master)
+    html = client.get(f"/studios/{cast.studio.id}/courses/{course.id}").get_data(as_text=True)
+    assert bank in html and "题库" in html
+    assert client.get(bank).status_code == 200
+    login(client, cast.new_teacher)
+    html = client.get(f"/studios/{cast.studio.id}/courses/{course.id}").get_data(as_text=True)
+    assert bank not in html
+    login(client, cast.admin)
+    html = client.get(f"/admin/courses/{office.id}").get_data(as_text=True)
+    assert f"/admin/courses/{office.id}/modules/{office_quiz.id}/questions" in html
