@@ -174,3 +174,7 @@ def all_labels():
                 briefing_state_labels=BRIEFING_STATE_LABELS,
                 job_state_labels=JOB_STATE_LABELS,
                 showcase_state_labels=SHOWCASE_STATE_LABELS)
+
+# --- issue 11, part D: course tasks and progress (passed by the views that use them) ---
+MODULE_STATE_LABELS = {"not_started": _l("Not started"), "started": _l("In progress"),
+                       "completed": _l("Completed")}
