@@ -72,6 +72,8 @@ MATRIX = {
         (None, ALL_MEMBERS),
     ("/studios/<int:studio_id>/courses/<int:course_id>/modules/<int:module_id>/quiz", "GET"):
         (None, ALL_MEMBERS, {"module_id": "quiz_id"}),
+    # part D: progress (every member sees their own; the master, the office and a mentor also
+    # their members'), the office's completion across its studios (other_office: its own scope)
     ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
     ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),
 
