@@ -185,3 +185,26 @@ def test_a_reminder_names_an_open_course_task_due_soon(app, cast, courses):
     db.session.commit()
     due = [a for a in reminders._open_assignments(TODAY) if a.user_id == cast.new_teacher.id]
     assert len(due) == 1 and due[0].task.deliverable == "course"
+
+
+@pytest.mark.parametrize("course", ["abc", "9" * 40, "-1", "1.5", "NaN", "99999"])
+def test_a_course_that_is_not_an_id_is_a_clear_400(client, cast, courses, course):
+    login_en(client, cast.master)
+    response = client.post(f"/studios/{cast.studio.id}/tasks/new", data=form(course=course))
+    assert response.status_code == 400
+    text = page_text(response)
+    assert ("Please choose the course to study." in text
+            or "This course is not available in the studio." in text)
+    assert tasks() == []
+
+
+def test_a_course_of_another_studio_is_refused(client, cast, courses):
+    foreign = make_course(cast.other_master, studio=cast.other_studio, title="别的工作室课程")
+    add_reading(foreign, cast.other_master)
+    db.session.commit()
+    login_en(client, cast.master)
+    response = client.post(f"/studios/{cast.studio.id}/tasks/new",
+                           data=form(course=str(foreign.id)))
+    assert response.status_code == 400
+    assert "This course is not available in the studio." in page_text(response)
+    assert tasks() == []
