@@ -110,7 +110,8 @@ def seed_courses(studio):
          dict(body=ETHICS_READING, body_html=render_markdown(ETHICS_READING), min_seconds=60), []),
         ("quiz", "师德规范测验", 0.5, dict(draw_count=5, pass_mark=80, max_attempts=3),
          ETHICS_QUESTIONS)])
-    db.session.add(CourseAdoption(studio_id=studio.id, course_id=ethics.id, adopted_by_id=master.id))
+    db.session.add(CourseAdoption(studio_id=studio.id, course_id=ethics.id,
+                                  adopted_by_id=master.id))
     pdf = demo_pdf(master, "单元整体教学设计模板.pdf",
                    ["Unit design template", "1. Unit goals", "2. Key questions", "3. Assessment"])
     db.session.flush()

@@ -83,7 +83,8 @@ def test_a_bad_course_choice_is_refused_with_a_clear_message(client, cast, cours
                                                              modules, message):
     """The master sees drafts in the library, but only a published course is assigned."""
     login_en(client, cast.master)
-    ids = [{"junk": "abc", "huge": "9" * 40, "minus": "-3"}.get(m) or str(courses[m].id) for m in modules]
+    odd = {"junk": "abc", "huge": "9" * 40, "minus": "-3"}
+    ids = [odd.get(m) or str(courses[m].id) for m in modules]
     response = client.post(f"/studios/{cast.studio.id}/tasks/new", data=form(
         course=str(courses[which].id) if which else "", modules=ids))
     assert response.status_code == 400
