@@ -245,3 +245,9 @@ def test_completion_costs_the_same_for_more_studios(client, study, queries, _pas
     few = count()
     grow(12, "b")
     assert count() == few
+
+
+def test_the_tasks_page_leads_to_course_progress(client, study):
+    login(client, study.new_teacher)
+    page = client.get(f"/studios/{study.studio.id}/tasks").get_data(as_text=True)
+    assert f'href="/studios/{study.studio.id}/courses/progress"' in page
