@@ -167,6 +167,8 @@ class Assignment(db.Model):
             return _l("This task is already completed; its hours were credited once.")
         if self.task.deliverable == "lesson_case":
             return _l("This task is completed when its lesson case is approved.")
+        if self.task.is_course_task:
+            return _l("A course task is completed by itself when its modules are completed.")
         return _l("Only a handed-in task can be completed or returned.")
 
     # --- course tasks (issue 11, part D) -----------------------------------------------------

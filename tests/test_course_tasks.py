@@ -155,11 +155,12 @@ def test_studying_completes_the_task_and_the_followers_see_modules_done(client, 
 def test_no_one_completes_a_course_task_by_hand(client, cast, courses):
     task = assign_course(cast.studio, cast.master, [cast.new_teacher], courses["own"])
     db.session.commit()
-    login(client, cast.master)
+    login_en(client, cast.master)
     response = client.post(
         f"/studios/{cast.studio.id}/tasks/{task.id}/assignments/{task.assignments[0].id}/decide",
         data={"decision": "complete"})
     assert response.status_code == 409
+    assert "completed by itself when its modules are completed" in page_text(response)
     assert db.session.get(Assignment, task.assignments[0].id).state == "assigned"
 
 

@@ -13,7 +13,7 @@ from models.task import Task
 from studio.dates import studio_today
 from studio.extensions import db
 from studio.inputs import parse_id
-from studio.labels import MODULE_STATE_LABELS, ROLE_LABELS, all_labels
+from studio.labels import MODULE_STATE_LABELS, all_labels
 from studio.security import admin_required, load_studio
 
 FILTER_ROLES = ("backbone", "new_teacher")
@@ -62,7 +62,7 @@ def progress(studio_id):
         "courses/progress.html", studio=studio, today=today, mine=mine, my_hours=my_hours,
         tasks=tasks, courses=courses, members=members, people=people, task_id=task_id,
         role=role, filter_roles=FILTER_ROLES, module_state_labels=MODULE_STATE_LABELS,
-        **{**all_labels(), "role_labels": ROLE_LABELS})
+        **all_labels())
 
 
 @office_bp.route("/courses/completion")
