@@ -88,6 +88,12 @@ class Task(db.Model):
         return self.studio.can_view(user) and (
             user.id == self.created_by_id or self.studio.is_run_by(user))
 
+    # --- course tasks (issue 11, part D) -----------------------------------------------------
+    @property
+    def is_course_task(self):
+        """A course task: studying a course's modules completes it, nothing is handed in."""
+        return self.deliverable == "course" and self.course_id is not None
+
 
 class Assignment(db.Model):
     __tablename__ = "assignments"
@@ -117,7 +123,8 @@ class Assignment(db.Model):
         return self.state
 
     def can_submit(self, user):
-        return user.id == self.user_id and self.state in ("assigned", "returned")
+        """A hand-in by the assignee; a course task has none (its modules complete it)."""
+        return self.is_todo_for(user) and not self.task.is_course_task
 
     def is_mentored_by(self, user):
         """``user`` is the assignee's current mentor (the mentee has not left the group)."""
@@ -160,4 +167,12 @@ class Assignment(db.Model):
             return _l("This task is already completed; its hours were credited once.")
         if self.task.deliverable == "lesson_case":
             return _l("This task is completed when its lesson case is approved.")
+        if self.task.is_course_task:
+            return _l("A course task is completed by itself when its modules are completed.")
         return _l("Only a handed-in task can be completed or returned.")
+
+    # --- course tasks (issue 11, part D) -----------------------------------------------------
+    def is_todo_for(self, user):
+        """Still waiting for ``user``, its assignee: to hand in, or (a course task) to study
+        until its modules are completed. Overdue ones stay to-dos (``display_state``)."""
+        return user.id == self.user_id and self.state in ("assigned", "returned")

@@ -92,6 +92,9 @@ def seed_demo():
         created.append("regions and their offices")
     if seed_core_loop(math):
         created.append("tasks and lesson cases")
+    from studio.demo_courses import seed_courses
+    if seed_courses(math):
+        created.append("online courses and course study")
     if seed_discussion(math):
         created.append("threads and live discussion")
     if seed_observations_and_plans(math):

@@ -183,3 +183,6 @@ COURSE_CATEGORY_LABELS = {"师德": _l("Teachers' ethics"), "班级管理": _l("
 
 # --- issue 11, part C (quizzes) ------------------------------------------------------------
 QUESTION_KIND_LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice")}
+# --- issue 11, part D: course tasks and progress (passed by the views that use them) ---
+MODULE_STATE_LABELS = {"not_started": _l("Not started"), "started": _l("In progress"),
+                       "completed": _l("Completed")}

@@ -105,6 +105,8 @@ MATRIX = {
     (_OFFICE_BANK + "/import", "POST"): ({}, E(LOGIN, 400, 403, 403, 403, 403, 403),
                                          _OFFICE_QUIZ),
     # end of part C
+    # part D: progress (every member sees their own; the master, the office and a mentor also
+    # their members'), the office's completion across its studios (other_office: its own scope)
     ("/studios/<int:studio_id>/courses/progress", "GET"): (None, ALL_MEMBERS),
     ("/admin/courses/completion", "GET"): (None, ADMIN_ONLY),
     # part B: studying a lecture or a reading. Only the learner the module is assigned to (the

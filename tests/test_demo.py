@@ -273,3 +273,66 @@ def test_the_demo_has_regions_a_city_office_and_a_county_office(app, client):
         assert office.is_admin and office.region.name == region
         assert office.oversees(studio_named(MATHS)) and not office.oversees(studio_named(CHINESE))
     assert seed_demo() == []
+
+
+def test_the_demo_has_two_courses_adopted_assigned_and_partly_studied(app, client):
+    """Issue 11: the office's 师德 course adopted by the maths studio and the master's own
+    course, each with a lecture, a reading and a quiz; course tasks for the new teachers and
+    the backbone teachers; ~30% of the new teachers done (hours in the ledger), ~40% partway."""
+    import os
+
+    from models import Assignment, HourEntry, Task
+    from models.course import Course, CourseAdoption, ModuleProgress, QuizAttempt
+    seed_demo()
+    maths = studio_named(MATHS)
+    ethics = db.session.execute(select(Course).where(Course.title == "新教师师德修养")).scalar_one()
+    unit = db.session.execute(select(Course).where(
+        Course.title == "初中数学单元整体教学设计")).scalar_one()
+    assert ethics.studio_id is None and ethics.region_id is None and ethics.state == "published"
+    assert unit.studio_id == maths.id and unit.state == "published"
+    assert db.session.get(CourseAdoption, (maths.id, ethics.id)) is not None
+    for course in (ethics, unit):
+        assert [m.kind for m in course.modules] == ["lecture", "reading", "quiz"]
+        lecture = course.modules[0]
+        assert lecture.duration_seconds == pytest.approx(20.008)
+        path = os.path.join(app.config["UPLOAD_DIR"], lecture.video.relative_path)
+        assert os.path.getsize(path) == lecture.video.size
+    quiz = ethics.modules[2]
+    assert (len(quiz.questions), quiz.draw_count, quiz.pass_mark) == (8, 5, 80)
+    assert unit.modules[1].document.mimetype == "application/pdf"
+    assert "爱岗敬业" in ethics.modules[1].body_html
+
+    course_tasks = db.session.execute(select(Task).where(
+        Task.studio_id == maths.id, Task.deliverable == "course")).scalars().all()
+    assert len(course_tasks) == 3 and all(t.hours == 0 for t in course_tasks)
+    ethics_task = next(t for t in course_tasks if t.course_id == ethics.id)
+    states = [a.state for a in ethics_task.assignments]
+    assert len(states) == 80 and states.count("completed") == 24
+    backbone_task = next(t for t in course_tasks if t.title.startswith("骨干"))
+    assert {a.user.username[:8] for a in backbone_task.assignments} == {"backbone"}
+    assert [m.kind for m in backbone_task.modules] == ["lecture", "reading"]
+
+    course_hours = db.session.execute(select(HourEntry.user_id, func.sum(HourEntry.amount)).where(
+        HourEntry.studio_id == maths.id, HourEntry.source == "course")
+        .group_by(HourEntry.user_id)).all()
+    by_user = {user_id: hours for user_id, hours in course_hours}
+    assert sum(1 for h in by_user.values() if h >= 2) == 24         # the 师德 course: 2 hours
+    assert [by_user.get(user_named(f"backbone{b:02d}").id) for b in (1, 2, 3)] == [1.5, 1.5, None]
+    partway = db.session.execute(select(func.count()).select_from(ModuleProgress).where(
+        ModuleProgress.module_id == ethics.modules[0].id, ModuleProgress.completed_at.is_(None),
+        ModuleProgress.position > 0)).scalar()
+    assert partway == 32
+    failed = db.session.execute(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.module_id == quiz.id, QuizAttempt.passed.is_(False))).scalar()
+    assert 3 <= failed <= 10
+    untouched = db.session.execute(select(func.count()).select_from(Assignment).where(
+        Assignment.task_id == ethics_task.id, Assignment.user_id.not_in(
+            select(ModuleProgress.user_id).where(ModuleProgress.module_id.in_(
+                [m.id for m in ethics.modules]))))).scalar()
+    assert untouched == 24
+
+    from tests.conftest import login
+    login(client, user_named("master"))
+    page = client.get(f"/studios/{maths.id}/courses/progress").get_data(as_text=True)
+    assert page.count('data-testid="progress-row"') == 80 * 2 + 10
+    assert 'data-testid="behind"' in page

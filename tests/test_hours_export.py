@@ -176,3 +176,41 @@ def test_a_reversed_credit_counts_against_its_own_source(client, cast):
         ("研训活动", "专题讲座", "2.0"), ("研训活动", "课堂观摩", "3.0"),
         ("撤销登记", "签到有误，当天请假", "-3.0")]
     assert kept.amount == 2
+
+
+# --- issue 11: course hours ----------------------------------------------------------------------
+
+def test_a_completed_modules_hours_appear_in_the_register_and_its_export(client, cast):
+    """Studying a course module credits its hours through the ledger: the register lists the
+    entry linked to its module, and the export shows it in the course column and the member's
+    detail rows."""
+    from blueprints.courses.operations import complete_module, progress_for
+    from tests.course_factories import add_lecture, assign_course, make_course
+    course = make_course(cast.master, studio=cast.studio, title="初中数学单元整体教学设计")
+    lecture = add_lecture(course, cast.master, hours=1.5, title="单元整体教学概述",
+                          real_video=False)
+    assign_course(cast.studio, cast.master, [cast.new_teacher], course)
+    complete_module(progress_for(lecture, cast.new_teacher, cast.studio), cast.studio)
+    complete_module(progress_for(lecture, cast.new_teacher, cast.studio), cast.studio)  # once
+    credit(cast, cast.new_teacher, 2, "task", 1)
+    module_path = f"/studios/{cast.studio.id}/courses/{course.id}/modules/{lecture.id}"
+
+    login(client, cast.new_teacher)
+    page = client.get(f"/studios/{cast.studio.id}/hours").get_data(as_text=True)
+    assert f'href="{module_path}"' in page and "单元整体教学概述" in page
+    login(client, cast.master)
+    page = client.get(f"/studios/{cast.studio.id}/hours/{cast.new_teacher.id}").get_data(
+        as_text=True)
+    assert f'href="{module_path}"' in page
+
+    _, rows = xlsx_rows(client.get(f"/studios/{cast.studio.id}/hours/export.xlsx"))
+    teacher = next(row for row in rows[1:] if row[1] == "张新师")
+    assert teacher[6:12] == [2, 0, 0, 1.5, 0, 3.5]
+    _, detail = xlsx_rows(client.get(
+        f"/studios/{cast.studio.id}/hours/{cast.new_teacher.id}/export.xlsx"))
+    course_rows = [row for row in detail[1:] if row and row[4] == "课程学习"]
+    assert len(course_rows) == 1
+    assert course_rows[0][5] == "初中数学单元整体教学设计 · 单元整体教学概述"
+    assert course_rows[0][6] == 1.5
+    table = csv_rows(client.get(f"/studios/{cast.studio.id}/hours/export.csv"))
+    assert next(r for r in table[1:] if r[1] == "张新师")[9] == "1.5"

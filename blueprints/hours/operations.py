@@ -130,8 +130,8 @@ def totals_by_member(studio):
 
 
 def source_links(studio, entries):
-    """{entry id: path of the record that credited it}: the task, the activity or the
-    observation (a reversal links to what its taken-back credit came from). One statement per
+    """{entry id: path of the record that credited it}: the task, the activity, the
+    observation or the course module (a reversal links to what its taken-back credit came from). One statement per
     kind of source, whatever the number of entries; a record since removed has no link."""
     from flask import url_for
 
@@ -165,6 +165,15 @@ def source_links(studio, entries):
                 Observation.id.in_(wanted["observation"]))):
             paths[("observation", row_id)] = url_for("observations.show", studio_id=studio.id,
                                                      observation_id=row_id)
+    if wanted.get("course"):
+        # issue 11: a course credit's source row is the learner's ModuleProgress
+        from models.course import CourseModule, ModuleProgress
+        for row_id, course_id, module_id in db.session.execute(
+                select(ModuleProgress.id, CourseModule.course_id, CourseModule.id)
+                .join(CourseModule, CourseModule.id == ModuleProgress.module_id)
+                .where(ModuleProgress.id.in_(wanted["course"]))):
+            paths[("course", row_id)] = url_for("courses.module", studio_id=studio.id,
+                                                course_id=course_id, module_id=module_id)
     return {entry_id: paths.get((credit.source, credit.source_id))
             for entry_id, credit in origin.items() if credit is not None
             and paths.get((credit.source, credit.source_id))}

@@ -1,7 +1,7 @@
 """我的待办: what is waiting for the current user on the studio home, and for whoever runs
 the studio (or mentors a group) the studio's figures.
 
-Read-only and built on the rule homes (``Assignment.can_submit``, ``LessonCase.can_edit`` /
+Read-only and built on the rule homes (``Assignment.is_todo_for``, ``LessonCase.can_edit`` /
 ``submit_action``, ``LessonCase.review_queue``, ``Thread.visible_to``, ``Studio.hours_target``,
 ``hours.operations.totals_by_member``). A fixed number of SQL statements whatever the size of
 the studio: lists are loaded with one statement each, long ones with a count and a short head.
@@ -39,7 +39,7 @@ class Todo:
         self.today = today = studio_today(studio)
         role = user.role_in(studio)
         self.tasks = [(a, (a.task.due_on - today).days, a.display_state(today) == "overdue")
-                      for a in self._my_assignments(studio, user) if a.can_submit(user)]
+                      for a in self._my_assignments(studio, user) if a.is_todo_for(user)]
         mine = db.session.execute(select(LessonCase).where(
             LessonCase.studio_id == studio.id, LessonCase.author_id == user.id)
             .order_by(LessonCase.updated_at.desc(), LessonCase.id.desc())).scalars().all()

@@ -50,6 +50,8 @@ class TaskForm(AudienceFields, FlaskForm):
     hours = HoursField(_l("Study hours credited"), default=2,
                          validators=[InputRequired(_l("Please enter the study hours.")),
                                      NumberRange(0, 100, _l("Study hours are between 0 and 100."))])
+    course = SelectField(_l("Course to study"), choices=[], validate_choice=False)
+    modules = SelectMultipleField(_l("Modules to study"), choices=[], validate_choice=False)
     opens_on = DateField(_l("Opens on"),
                          validators=[DataRequired(_l("Please enter a valid date."))])
     due_on = DateField(_l("Due on"), validators=[DataRequired(_l("Please enter a valid due date."))])
@@ -59,7 +61,22 @@ class TaskForm(AudienceFields, FlaskForm):
                 "focus": self.focus.data, "deliverable": self.deliverable.data,
                 "hours": self.hours.data, "opens_on": self.opens_on.data,
                 "due_on": self.due_on.data, "audience": self.audience.data,
-                "audience_value": self.audience_value.data or ""}
+                "audience_value": self.audience_value.data or "",
+                "course_id": self.course.data or None, "module_ids": self.modules.data or []}
+
+    def set_course_choices(self, studio, user):
+        """The published courses of the studio (own and adopted) the setter may assign, each
+        with its modules (``course_picker``: [(course, modules)]) for the module checkboxes."""
+        from models.course import Course
+        from studio.extensions import db
+        courses = db.session.execute(
+            Course.available_in(studio, user).where(Course.state == "published")
+            .options(db.selectinload(Course.modules)).order_by(Course.title, Course.id)
+        ).scalars().all()
+        self.course_picker = [(c, list(c.modules)) for c in courses if c.modules]
+        self.course.choices = [("", _l("Choose a course"))] + [
+            (str(c.id), c.title) for c, _modules in self.course_picker]
+        self.modules.choices = [(str(m.id), m.title) for _c, ms in self.course_picker for m in ms]
 
 
 class SubmitAssignmentForm(FlaskForm):

@@ -78,10 +78,15 @@ def assign_task(studio, setter, data, chosen_ids=(), today=None):
     if hours > MAX_HOURS:
         raise RuleError(_l("Study hours are between 0 and 100."), field="hours")
     data = {**data, "hours": float(hours)}
+    course_id, module_ids = data.pop("course_id", None), data.pop("module_ids", ())
+    course, modules = _course_of(studio, setter, data["deliverable"], course_id, module_ids)
     members = audience_members(studio, setter, data["audience"], data.get("audience_value", ""),
                                chosen_ids)
     task = Task(studio=studio, created_by_id=setter.id,
                 description_html=render_markdown(data["description"]), **data)
+    if course is not None:
+        # a course task credits no hours of its own: each completed module credits its own
+        task.course_id, task.modules, task.hours = course.id, modules, 0
     db.session.add(task)
     db.session.flush()
     db.session.add_all([Assignment(task_id=task.id, user_id=m.id) for m in members])
@@ -90,7 +95,38 @@ def assign_task(studio, setter, data, chosen_ids=(), today=None):
     return task
 
 
+def _course_of(studio, setter, deliverable, course_id, module_ids):
+    """A course task's course (published, ``Course.available_in`` the studio for the setter)
+    and its chosen modules (none: the whole course); (None, []) for any other task."""
+    from models.course import Course, CourseModule
+    if deliverable != "course":
+        return None, []
+    course_id = parse_id(course_id) if course_id not in (None, "") else None
+    if course_id is None:
+        raise RuleError(_l("Please choose the course to study."), field="course")
+    course = db.session.execute(Course.available_in(studio, setter).where(
+        Course.id == course_id)).scalar_one_or_none()
+    if course is None:
+        raise RuleError(_l("This course is not available in the studio."), field="course")
+    if course.state != "published":
+        raise RuleError(_l("Only a published course can be assigned."), field="course")
+    module_ids = list(module_ids or ())
+    wanted = _ids(module_ids)
+    if len(wanted) != len(module_ids):
+        raise RuleError(_l("Please choose modules of the chosen course only."), field="modules")
+    modules = db.session.execute(select(CourseModule).where(
+        CourseModule.id.in_(wanted))).scalars().all() if wanted else []
+    if len(modules) != len(set(wanted)) or any(m.course_id != course.id for m in modules):
+        raise RuleError(_l("Please choose modules of the chosen course only."), field="modules")
+    if not modules and not course.modules:
+        raise RuleError(_l("This course has no modules yet."), field="course")
+    return course, sorted(modules, key=lambda m: (m.position, m.id))
+
+
 def submit_assignment(assignment, user, note):
+    if assignment.task.is_course_task and user.id == assignment.user_id:
+        raise RuleError(_l("A course task has nothing to hand in: it is completed when you have "
+                           "completed its modules."))
     if not assignment.can_submit(user):
         raise RuleError(_l("This task cannot be handed in now."))
     if assignment.task.deliverable == "lesson_case":

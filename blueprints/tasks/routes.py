@@ -12,7 +12,7 @@ from models.thread import Thread, subject_kind
 from studio.dates import studio_today
 from studio.errors import RuleError
 from studio.extensions import db
-from studio.labels import all_labels
+from studio.labels import MODULE_STATE_LABELS, all_labels
 from studio.security import load_object, load_studio, require
 
 
@@ -71,6 +71,7 @@ def _task_form(studio, roster):
     members the setter may choose (the operation checks the chosen ids again)."""
     form = TaskForm(opens_on=studio_today(studio))
     form.set_audience_choices(studio, current_user, roster)
+    form.set_course_choices(studio, current_user)
     return form
 
 
@@ -112,12 +113,19 @@ def _task_page(studio, task, submit_form=None, status=200):
         from models.case import LessonCase
         my_cases = db.session.execute(select(LessonCase).where(
             LessonCase.assignment_id == mine.id)).scalars().all()
+    course = None
+    if task.is_course_task:
+        from blueprints.tasks.course import done_counts, my_modules
+        followed = [a.user_id for _mentor, items in groups or [] for a in items]
+        done, total = done_counts(task, followed)
+        course = {"mine": my_modules(task, current_user) if mine is not None else [],
+                  "done": done, "total": total}
     return render_template("tasks/show.html", studio=studio, task=task, mine=mine, manage=manage,
-                           my_cases=my_cases,
+                           my_cases=my_cases, course=course,
                            groups=groups, submit_form=submit_form or SubmitAssignmentForm(),
                            decide_form=DecideAssignmentForm(), today=studio_today(studio),
                            discussion=Thread.about(task), subject_kind=subject_kind,
-                           **all_labels()), status
+                           module_state_labels=MODULE_STATE_LABELS, **all_labels()), status
 
 
 def _by_group(studio, task):
