@@ -210,3 +210,21 @@ def test_a_course_of_another_studio_is_refused(client, cast, courses):
     assert response.status_code == 400
     assert "This course is not available in the studio." in page_text(response)
     assert tasks() == []
+
+
+def test_the_task_list_shows_the_hours_the_modules_credit(app, cast, client):
+    """A course task credits no hours of its own: the list shows what its modules credit."""
+    own = make_course(cast.master, studio=cast.studio, title="单元整体教学")
+    lecture = add_lecture(own, cast.master, hours=1, real_video=False)
+    add_reading(own, cast.master, hours=0.5)
+    add_quiz(own, hours=0.5)
+    assign_course(cast.studio, cast.master, [cast.new_teacher], own, title="整门课程")
+    assign_course(cast.studio, cast.master, [cast.new_teacher], own, modules=[lecture],
+                  title="只学讲座")
+    db.session.commit()
+    login_en(client, cast.new_teacher)
+    text = page_text(client.get(f"/studios/{cast.studio.id}/tasks"))
+    import re
+    hours = {title: float(h) for title, h in
+             re.findall(r"(整门课程|只学讲座)<.*?([0-9.]+) study hours", text, re.S)}
+    assert hours == {"整门课程": 2.0, "只学讲座": 1.0}

@@ -37,3 +37,23 @@ def done_counts(task, user_ids):
                ModuleProgress.completed_at.is_not(None))
         .group_by(ModuleProgress.user_id))
     return dict(rows.all()), len(ids)
+
+
+def course_hours(tasks):
+    """{task id: study hours its modules credit} for the course tasks among ``tasks`` (a
+    course task credits none of its own), in two statements whatever the number of tasks."""
+    from models.course import task_modules
+    course_tasks = [t for t in tasks if t.course_id is not None]
+    if not course_tasks:
+        return {}
+    ids = [t.id for t in course_tasks]
+    chosen = dict(db.session.execute(
+        select(task_modules.c.task_id, func.sum(CourseModule.hours))
+        .join(CourseModule, CourseModule.id == task_modules.c.module_id)
+        .where(task_modules.c.task_id.in_(ids)).group_by(task_modules.c.task_id)).all())
+    whole = dict(db.session.execute(
+        select(CourseModule.course_id, func.sum(CourseModule.hours))
+        .where(CourseModule.course_id.in_({t.course_id for t in course_tasks}))
+        .group_by(CourseModule.course_id)).all())
+    return {t.id: round(float(chosen.get(t.id) or whole.get(t.course_id) or 0), 1)
+            for t in course_tasks}

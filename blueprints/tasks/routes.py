@@ -43,8 +43,10 @@ def index(studio_id):
                 .where(Assignment.task_id.in_(followed), Assignment.user_id.in_(mentees))
                 .order_by(User.name, User.id)).scalars():
             mentee_assignments.setdefault(a.task_id, []).append(a)
+    from blueprints.tasks.course import course_hours
     return render_template("tasks/index.html", studio=studio, mine=mine, set_tasks=set_tasks,
                            progress=progress, mentee_assignments=mentee_assignments,
+                           course_hours=course_hours([a.task for a in mine]),
                            today=studio_today(studio), **all_labels())
 
 
