@@ -140,6 +140,19 @@ class Studio(db.Model):
         return (user.id == member.id or user.oversees(self) or self._role(user) == "master"
                 or self.mentor_of(member) == user)
 
+    def followed_members(self, user):
+        """The list twin of ``can_follow`` for other people's work: a select of the ids of the
+        members ``user`` follows besides themselves (every active member for the master and
+        the overseeing office, a mentor's current mentees); None for whoever follows nobody
+        else. tests/test_course_progress.py keeps it equal to ``can_follow``."""
+        if self.is_run_by(user):
+            return select(Membership.user_id).where(Membership.studio_id == self.id,
+                                                    Membership.active.is_(True),
+                                                    Membership.user_id != user.id)
+        if self.can_take_part(user) and self.group_of_mentor(user) is not None:
+            return self.current_mentee_ids(user)
+        return None
+
     def can_follow_certification(self, user):
         """The certification page (checklist, applications): the master and the offices."""
         from models.certification import Certification

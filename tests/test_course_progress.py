@@ -251,3 +251,20 @@ def test_the_tasks_page_leads_to_course_progress(client, study):
     login(client, study.new_teacher)
     page = client.get(f"/studios/{study.studio.id}/tasks").get_data(as_text=True)
     assert f'href="/studios/{study.studio.id}/courses/progress"' in page
+
+
+def test_followed_members_is_the_list_twin_of_can_follow(app, cast):
+    """Whose progress a viewer lists (``Studio.followed_members``) is whose work they may
+    follow (``Studio.can_follow``), themselves aside, for every viewer and member."""
+    from models import Membership, User
+    from studio.extensions import db as _db
+    members = _db.session.execute(select(User).join(Membership).where(
+        Membership.studio_id == cast.studio.id, Membership.active.is_(True))).scalars().all()
+    for viewer in (cast.admin, cast.office, cast.other_office, cast.master, cast.backbone,
+                   cast.new_teacher, cast.outsider):
+        followed = cast.studio.followed_members(viewer)
+        ids = set() if followed is None else set(_db.session.execute(followed).scalars())
+        expected = {m.id for m in members
+                    if m.id != viewer.id and cast.studio.can_follow(viewer, m)}
+        assert ids == expected, viewer.username
+    assert cast.studio.followed_members(cast.backbone) is not None   # a mentor, of new_teacher

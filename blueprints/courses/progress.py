@@ -19,17 +19,6 @@ from studio.security import admin_required, load_studio
 FILTER_ROLES = ("backbone", "new_teacher")
 
 
-def _followed(studio, user):
-    """A select of the members whose progress ``user`` follows: every member for the master
-    and the overseeing office, a mentor's current mentees; None for anybody else."""
-    if studio.is_run_by(user):
-        return select(Membership.user_id).where(Membership.studio_id == studio.id,
-                                                Membership.active.is_(True))
-    if user.role_in(studio) == "backbone":
-        return studio.current_mentee_ids(user)
-    return None
-
-
 @bp.route("/<int:studio_id>/courses/progress")
 @login_required
 def progress(studio_id):
@@ -45,7 +34,7 @@ def progress(studio_id):
         .order_by(Task.due_on, Task.id)).unique().scalars()}
     courses = {c.id: c for c in db.session.execute(select(Course).where(
         Course.id.in_({t.course_id for t in tasks.values()}))).scalars()}
-    followed = _followed(studio, current_user)
+    followed = studio.followed_members(current_user)
     members, people, task_id, role = None, {}, None, None
     if followed is not None:
         task_id = parse_id(request.args.get("task", "")) if request.args.get("task") else None
